@@ -1,0 +1,1 @@
+"""Shipped scenario files (YAML); this file only makes the folder installable as package data."""

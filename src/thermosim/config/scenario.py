@@ -1,0 +1,124 @@
+"""The scenario: plant, shocks, mechanisms and the variants compared under them.
+
+Owns the top-level model of a scenario file and the merge of a variant's preset with its
+field-by-field overrides.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+
+from thermosim.config.base import Section
+from thermosim.config.control import ControlConfig
+from thermosim.config.presets import PRESETS
+from thermosim.config.sales import SalesPlantConfig
+from thermosim.config.shocks import MechanismsConfig, Shock
+from thermosim.config.thermostat import ThermostatPlantConfig
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge two mappings: nested mappings merge, everything else (lists too) is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class Text(Section):
+    """A text in English and Dutch."""
+
+    en: str = Field("", max_length=2000, description="English text.")
+    nl: str = Field("", max_length=2000, description="Dutch text.")
+
+
+class Variant(ControlConfig):
+    """A named strategy: a preset plus overrides of any of its fields."""
+
+    name: str = Field(
+        ...,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Name used in results and figures.",
+    )
+    preset: str | None = Field(
+        None,
+        description="Preset the variant starts from: reactive, steered, fragmented, "
+        "eroding-goals or open-loop; its fields may be overridden one by one.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("preset") is None:
+            return data
+        preset = data["preset"]
+        if not isinstance(preset, str) or preset not in PRESETS:
+            return data  # reported by the field validator below, with a suggestion
+        return deep_merge(PRESETS[preset], data)
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRESETS:
+            close = get_close_matches(value, list(PRESETS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"unknown preset '{value}'{hint} Known: {', '.join(PRESETS)}")
+        return value
+
+
+Plant = Annotated[SalesPlantConfig | ThermostatPlantConfig, Field(discriminator="kind")]
+
+
+class Scenario(Section):
+    """A complete, validated scenario."""
+
+    name: str = Field(
+        ...,
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Short name; also the results folder name.",
+    )
+    title: Text = Field(Text(), description="Title in English and Dutch.")
+    description: Text = Field(Text(), description="What the scenario shows, in both languages.")
+    horizon_weeks: int = Field(104, ge=4, le=1040, description="Weeks simulated.")
+    replications: int = Field(30, ge=1, le=100_000, description="Monte Carlo replications.")
+    seed: int = Field(42, ge=0, le=2**63 - 1, description="Seed of all random streams.")
+    plant: Plant = Field(default_factory=SalesPlantConfig, description="The plant simulated.")
+    mechanisms: MechanismsConfig = Field(
+        MechanismsConfig(), description="Mechanism switches (ablation, counter-cases)."
+    )
+    shocks: tuple[Shock, ...] = Field((), description="Disturbances, applied to every variant.")
+    variants: tuple[Variant, ...] = Field(
+        ..., min_length=1, max_length=20, description="Strategies compared under the same luck."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        names = [v.name for v in self.variants]
+        doubles = sorted({n for n in names if names.count(n) > 1})
+        if doubles:
+            raise ValueError(f"variant names must be unique; repeated: {', '.join(doubles)}")
+        thermo = self.plant.kind == "thermostat"
+        for shock in self.shocks:
+            if (shock.kind == "outside_temperature") != thermo and shock.kind != "target_change":
+                plant = "thermostat" if thermo else "sales"
+                raise ValueError(f"shock kind '{shock.kind}' does not apply to the {plant} plant")
+        return self
+
+    def variant(self, name: str) -> Variant:
+        """Return the variant called ``name`` (KeyError with the known names otherwise)."""
+        for v in self.variants:
+            if v.name == name:
+                return v
+        raise KeyError(
+            f"no variant '{name}' in scenario '{self.name}'; known: "
+            + ", ".join(v.name for v in self.variants)
+        )

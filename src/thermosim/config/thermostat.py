@@ -1,0 +1,45 @@
+"""Scenario section for the thermostat teaching plant.
+
+Owns the parameters of the first-order room: time constant, outside temperature, heater range.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from thermosim.config.base import Section
+
+
+class ThermostatPlantConfig(Section):
+    """A room that loses heat to the outside and gains it from a bounded heater."""
+
+    kind: Literal["thermostat"] = "thermostat"
+    setpoint_c: float = Field(20, ge=-50, le=60, description="Set temperature in degC (target).")
+    start_c: float = Field(15, ge=-50, le=60, description="Room temperature at week 0 in degC.")
+    outside_c: float = Field(5, ge=-60, le=50, description="Outside temperature in degC.")
+    time_constant_weeks: float = Field(
+        2,
+        ge=0,
+        le=520,
+        description="Time constant of the room in weeks (0 = settles within the step).",
+    )
+    heater_lift_c: float = Field(
+        25,
+        gt=0,
+        le=200,
+        description="Temperature rise above outside at full heater power, at equilibrium (degC).",
+    )
+    process_noise_c: float = Field(
+        0,
+        ge=0,
+        le=20,
+        description="Random disturbance per week (degC standard deviation; 0 = none).",
+    )
+    substeps_per_week: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="Integration steps per week; the controller may review on each of them.",
+    )

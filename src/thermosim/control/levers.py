@@ -1,0 +1,127 @@
+"""Lever repertoire and playbooks: how a loop's output becomes actions on the plant.
+
+Owns the names and kinds of the levers of the design (symptomatic: quick, fading, with side
+effects; fundamental: slow, lasting) and the two ways a team uses them: ``episodic`` (a reflex:
+start the next quick fix whenever the pressure is over a threshold) and ``continuous`` (set the
+intensity of lasting levers in proportion to the output). The plant owns what a lever does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LeverKind = Literal["symptomatic", "fundamental"]
+PlaybookMode = Literal["episodic", "continuous"]
+
+
+@dataclass(frozen=True, slots=True)
+class LeverSpec:
+    """Static facts of one lever."""
+
+    name: str
+    kind: LeverKind
+    duration_weeks: float  # how long one episodic use lasts
+    description: str
+
+
+LEVERS: dict[str, LeverSpec] = {
+    spec.name: spec
+    for spec in (
+        LeverSpec(
+            "call_blitz", "symptomatic", 2, "more calling: selling hours shift to prospecting"
+        ),
+        LeverSpec(
+            "extra_reporting", "symptomatic", 1, "more reporting: admin hours up, and sticky"
+        ),
+        LeverSpec("training_day", "symptomatic", 1, "another training: a day out, a fading bump"),
+        LeverSpec("urgent_meeting", "symptomatic", 1, "urgent meetings: hours lost, fatigue up"),
+        LeverSpec("discount_push", "symptomatic", 3, "discounts: wins now, margin down"),
+        LeverSpec("cut_improvement", "symptomatic", 4, "improvement time spent on selling"),
+        LeverSpec("coaching", "fundamental", 1, "protected coaching hours: lasting capability"),
+        LeverSpec("pipeline_discipline", "fundamental", 1, "stricter qualification"),
+        LeverSpec("account_care", "fundamental", 1, "hours for existing customers"),
+        LeverSpec("capacity_planning", "fundamental", 1, "hire when a gap persists"),
+    )
+}
+
+SYMPTOMATIC: tuple[str, ...] = tuple(n for n, s in LEVERS.items() if s.kind == "symptomatic")
+FUNDAMENTAL: tuple[str, ...] = tuple(n for n, s in LEVERS.items() if s.kind == "fundamental")
+
+# Which way raising a metric pulls each lever: a member steering on margin pulls the discount
+# down while one steering on volume pulls it up (the conflict of fragmented metrics).
+METRIC_LEVER_SIGN: dict[str, dict[str, float]] = {
+    "revenue": {},
+    "margin": {"discount_push": -1.0, "call_blitz": -1.0},
+    "satisfaction": {"discount_push": 0.0, "call_blitz": -1.0},
+    "temperature": {},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """One action for the interventions log (who: ``team`` or the metric a member steers on)."""
+
+    week: float
+    lever: str
+    intensity: float
+    who: str = "team"
+
+
+class Playbook:
+    """Turns a loop's output into lever actions.
+
+    Parameters
+    ----------
+    repertoire
+        Levers this loop may use, in the order a reflex reaches for them.
+    mode
+        ``episodic``: when the output exceeds ``threshold``, start the next lever of the
+        repertoire (round robin) for its duration, at intensity = output.
+        ``continuous``: every review, set each lever's intensity to ``base + output`` times the
+        lever's sign for the loop's metric.
+    threshold
+        Minimum output that triggers an episodic action.
+    base
+        Standing intensity of continuous levers (e.g. coaching that is always protected).
+    metric
+        The metric the loop steers on; sets the direction of each lever.
+    who
+        Who acts: ``team``, or the metric of the members steering with this playbook.
+    """
+
+    def __init__(
+        self,
+        repertoire: tuple[str, ...],
+        mode: PlaybookMode,
+        threshold: float = 0.05,
+        base: float = 0.0,
+        metric: str = "revenue",
+        who: str = "team",
+    ) -> None:
+        unknown = [lever for lever in repertoire if lever not in LEVERS]
+        if unknown:
+            raise ValueError(f"unknown levers {unknown}; known: {sorted(LEVERS)}")
+        self.repertoire = repertoire
+        self.mode = mode
+        self.threshold = threshold
+        self.base = base
+        self.who = who
+        self._signs = {
+            lever: METRIC_LEVER_SIGN.get(metric, {}).get(lever, 1.0) for lever in repertoire
+        }
+        self._next = 0
+
+    def act(self, week: float, output: float) -> tuple[dict[str, float], list[Intervention]]:
+        """Return continuous lever intensities and newly started episodic interventions."""
+        if not self.repertoire:
+            return {}, []
+        if self.mode == "continuous":
+            level = self.base + output
+            return {lever: sign * level for lever, sign in self._signs.items()}, []
+        if output <= self.threshold:
+            return {}, []
+        lever = self.repertoire[self._next % len(self.repertoire)]
+        self._next += 1
+        intensity = min(1.0, output) * self._signs[lever]
+        return {}, [Intervention(week, lever, intensity, self.who)]

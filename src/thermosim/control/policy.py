@@ -1,0 +1,84 @@
+"""Policy: turns a normalised error into a control output (PI with a dead band).
+
+Owns the decision rule of the design: proportional gain, optional integral action with
+anti-windup, and a dead band or Shewhart-style control limit (act on a signal, not on noise).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+
+class Policy:
+    """A proportional-integral controller with a dead band and bounded output.
+
+    The error is normalised by the loop (relative to the target on the sales plant, to the heater
+    range on the thermostat), so ``gain`` is the loop gain and has no unit.
+
+    Parameters
+    ----------
+    gain
+        Proportional gain (output per unit of normalised error).
+    integral_time_weeks
+        Integral time Ti; None means no integral action (a pure P controller).
+    deadband
+        Errors smaller than this (normalised) are treated as zero; larger ones are reduced by it,
+        so the output stays continuous.
+    control_limit_sigma
+        If set, the dead band is at least this many standard deviations of the recent errors.
+    limit_window
+        Number of recent errors used to estimate that standard deviation.
+    output_min, output_max
+        Bounds of the output; the integral stops winding up against them.
+    """
+
+    def __init__(
+        self,
+        gain: float,
+        integral_time_weeks: float | None = None,
+        deadband: float = 0.0,
+        control_limit_sigma: float | None = None,
+        limit_window: int = 13,
+        output_min: float = 0.0,
+        output_max: float = 1.0,
+    ) -> None:
+        self.gain = gain
+        self.integral_time_weeks = integral_time_weeks
+        self.deadband = deadband
+        self.control_limit_sigma = control_limit_sigma
+        self.output_min = output_min
+        self.output_max = output_max
+        self.integral = 0.0
+        self.last_band = deadband  # the band used at the latest update: beyond it is a "miss"
+        self._recent: deque[float] = deque(maxlen=max(2, limit_window))
+
+    def threshold(self) -> float:
+        """The current dead band: the fixed one or the control limit, whichever is wider."""
+        if self.control_limit_sigma is None or len(self._recent) < 2:
+            return self.deadband
+        n = len(self._recent)
+        mean = sum(self._recent) / n
+        var = sum((e - mean) ** 2 for e in self._recent) / (n - 1)
+        return max(self.deadband, self.control_limit_sigma * math.sqrt(var))
+
+    def update(self, error: float, dt_weeks: float) -> float:
+        """Return the output for this review's (normalised) error."""
+        band = self.threshold()
+        self.last_band = band
+        self._recent.append(error)
+        if abs(error) <= band:
+            effective = 0.0
+        else:
+            effective = error - math.copysign(band, error)
+        if self.integral_time_weeks is not None and self.integral_time_weeks > 0.0:
+            candidate = self.integral + effective * dt_weeks / self.integral_time_weeks
+            raw = self.gain * (effective + candidate)
+            # Conditional integration: do not wind up further against a saturated output.
+            winding_up = (raw > self.output_max and effective > 0) or (
+                raw < self.output_min and effective < 0
+            )
+            if not winding_up:
+                self.integral = candidate
+        raw_output = self.gain * (effective + self.integral)
+        return min(self.output_max, max(self.output_min, raw_output))

@@ -1,0 +1,297 @@
+"""KPIs from recorded weekly series (pure numpy).
+
+Owns the numbers a replication is judged by (attainment, volatility, tracking gap, recovery
+after shocks, human cost, margin; error, overshoot and swing for the thermostat) and the summary
+of replications into mean and percentiles. Input is one replication's weekly series: name ->
+float array, index = week 0..n-1. Pure: no SimPy, no plotting, no config.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+HEADLINE_KPIS: tuple[str, ...] = (
+    "attainment",
+    "revenue_cv",
+    "gap_iae",
+    "recovery_weeks",
+    "fatigue_mean",
+    "firefighting_hours",
+    "gross_profit",
+)
+
+# Series each plant must record; extra series (e.g. headcount) are allowed and ignored.
+REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
+    "sales": (
+        "revenue",
+        "target",
+        "margin",
+        "satisfaction",
+        "hours_paid",
+        "hours_selling",
+        "hours_firefighting",
+        "fatigue",
+        "motivation",
+        "skill",
+        "leavers",
+        "interventions",
+    ),
+    "thermostat": ("temperature", "target", "heater", "outside"),
+}
+# The series recovery and the tracking gap are measured on, per plant.
+PRIMARY_SERIES: dict[str, str] = {"sales": "revenue", "thermostat": "temperature"}
+
+_ROLL_WEEKS = 4  # a month: smooths weekly lumpiness in deal closing without hiding a trend
+_END_WEEKS = 4  # end-of-run states average a month so one week's wobble does not decide them
+
+
+def _as_series(x: npt.ArrayLike, name: str) -> FloatArray:
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim != 1:
+        raise ValueError(f"series '{name}' must be one-dimensional, got shape {a.shape}")
+    return a
+
+
+def _ratio(num: float, den: float) -> float:
+    # A zero denominator means there was nothing to relate to (no target, no hours paid, no
+    # revenue); 0.0 keeps tables and summaries finite instead of spreading nan or inf.
+    return float(num / den) if den != 0 else 0.0
+
+
+def rolling_mean(x: npt.ArrayLike, window: int) -> FloatArray:
+    """Trailing mean over ``window`` weeks, same length as ``x``.
+
+    Parameters
+    ----------
+    x
+        One-dimensional weekly series.
+    window
+        Number of weeks averaged, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Entry ``i`` is the mean of ``x[max(0, i - window + 1) : i + 1]``: the first entries
+        average what is available (``min_periods=1``).
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    a = _as_series(x, "x")
+    csum = np.cumsum(a)
+    sums = csum.copy()
+    sums[window:] = csum[window:] - csum[:-window]
+    counts = np.minimum(np.arange(1, a.size + 1), window)
+    return sums / counts
+
+
+def recovery_weeks(
+    primary: npt.ArrayLike,
+    target: npt.ArrayLike,
+    shock_week: float,
+    *,
+    window: int = _ROLL_WEEKS,
+    band: float = 0.05,
+    hold: int = 4,
+) -> tuple[float, bool]:
+    """Weeks from a shock until ``primary`` is back on ``target`` for good.
+
+    Back on target means the ``window``-week trailing mean of ``primary`` lies within ``band``
+    (relative to the trailing mean of ``target``) for ``hold`` consecutive weeks; the recovery
+    time runs to the first week of that holding run. A series that is within the band at the
+    shock week and holds scores 0.
+
+    Parameters
+    ----------
+    primary, target
+        Weekly series of equal length (revenue and target, or temperature and set point).
+    shock_week
+        Week the shock starts (may be fractional; the week containing it is searched first).
+    window
+        Weeks of the trailing mean applied to both series.
+    band
+        Allowed relative deviation, ``|roll(primary) - roll(target)| <= band * |roll(target)|``.
+    hold
+        Consecutive in-band weeks required; a run cut short by the horizon does not count.
+
+    Returns
+    -------
+    tuple of (float, bool)
+        Weeks to recovery and whether the value is censored. Without recovery before the
+        horizon: ``(n_weeks - shock_week, True)`` (0 for a shock at or after the horizon).
+    """
+    p = _as_series(primary, "primary")
+    t = _as_series(target, "target")
+    if p.size != t.size:
+        raise ValueError(f"primary and target differ in length: {p.size} vs {t.size}")
+    if not math.isfinite(shock_week) or shock_week < 0:
+        raise ValueError(f"shock_week must be a finite number >= 0, got {shock_week}")
+    if band < 0:
+        raise ValueError(f"band must be >= 0, got {band}")
+    if hold < 1:
+        raise ValueError(f"hold must be at least 1, got {hold}")
+    n = p.size
+    censored = (max(0.0, float(n - shock_week)), True)
+    start = math.floor(shock_week)
+    if n - start < hold:
+        return censored
+    rp, rt = rolling_mean(p, window), rolling_mean(t, window)
+    # Compared without dividing, so a zero target only counts as met by exactly zero.
+    in_band = np.abs(rp - rt) <= band * np.abs(rt)
+    # holds[k] is True when weeks k..k+hold-1 are all in band (a sliding count via cumsum).
+    cum = np.concatenate(([0], np.cumsum(in_band)))
+    holds = (cum[hold:] - cum[:-hold]) == hold
+    hits = np.flatnonzero(holds[start:])
+    if hits.size == 0:
+        return censored
+    # max(0, .): a fractional shock week can lie after the start of the week that holds.
+    return max(0.0, float(start + hits[0] - shock_week)), False
+
+
+def _gap_iae(primary: FloatArray, target: FloatArray) -> float:
+    rp, rt = rolling_mean(primary, _ROLL_WEEKS), rolling_mean(target, _ROLL_WEEKS)
+    # Skip the weeks whose trailing window is not yet full, but keep at least the last week so
+    # very short measured ranges still get a (partial-window) value.
+    skip = min(_ROLL_WEEKS - 1, primary.size - 1)
+    rp, rt = rp[skip:], rt[skip:]
+    # Weeks with a zero target have no relative scale; they are left out rather than counted
+    # as perfect or infinite (|.| so a set point below 0 degC still scales by its magnitude).
+    defined = rt != 0
+    if not defined.any():
+        return 0.0
+    return float(np.mean(np.abs(rp[defined] - rt[defined]) / np.abs(rt[defined])))
+
+
+def _end_mean(x: FloatArray) -> float:
+    return float(np.mean(x[-_END_WEEKS:]))
+
+
+def _sales_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
+    revenue, target, margin = s["revenue"], s["target"], s["margin"]
+    revenue_sum = float(revenue.sum())
+    profit = float((revenue * margin).sum())
+    revenue_mean = float(revenue.mean())
+    return {
+        "attainment": _ratio(revenue_sum, float(target.sum())),
+        # Revenue is never negative, so a zero mean means all weeks were zero: no variability.
+        "revenue_cv": _ratio(float(revenue.std(ddof=0)), revenue_mean),
+        "gap_iae": _gap_iae(revenue, target),
+        "fatigue_mean": float(s["fatigue"].mean()),
+        "fatigue_peak": float(s["fatigue"].max()),
+        "motivation_end": _end_mean(s["motivation"]),
+        "skill_end": _end_mean(s["skill"]),
+        "satisfaction_end": _end_mean(s["satisfaction"]),
+        "selling_share": _ratio(float(s["hours_selling"].sum()), float(s["hours_paid"].sum())),
+        "firefighting_hours": float(s["hours_firefighting"].sum()),
+        "interventions": float(s["interventions"].sum()),
+        "attrition": float(s["leavers"].sum()),
+        # Weighted by revenue: a discounted big week should weigh more than a quiet good week.
+        "margin_mean": _ratio(profit, revenue_sum),
+        "gross_profit": profit,
+        "revenue_total": revenue_sum,
+    }
+
+
+def _thermostat_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
+    temperature, target = s["temperature"], s["target"]
+    error = temperature - target
+    # Overshoot counts from the week the set point is first reached; every week before that
+    # has a negative error, so this equals the overall largest excess, floored at 0 (never
+    # above the set point = no overshoot; the climb from a cold start is rise time).
+    overshoot = max(0.0, float(error.max()))
+    return {
+        "gap_iae": _gap_iae(temperature, target),
+        "mean_abs_error_c": float(np.mean(np.abs(error))),
+        "overshoot_c": overshoot,
+        # The last half shows the settled behaviour: a steady limit cycle vs a damped approach.
+        "swing_c": float(np.ptp(temperature[temperature.size // 2 :])),
+        "heater_mean": float(s["heater"].mean()),
+    }
+
+
+def run_kpis(
+    series: Mapping[str, npt.ArrayLike],
+    *,
+    plant: str,
+    shock_weeks: Sequence[float] = (),
+    measure_from_week: int = 0,
+) -> dict[str, float]:
+    """KPIs of one replication.
+
+    Parameters
+    ----------
+    series
+        Weekly series by name, all of equal length (see ``REQUIRED_SERIES`` for each plant).
+    plant
+        ``"sales"`` or ``"thermostat"``.
+    shock_weeks
+        Absolute weeks at which shocks start, in scenario order. The first gives
+        ``recovery_weeks`` and ``recovery_censored``; shock i (i >= 2) gives
+        ``recovery_weeks_i`` and ``recovery_censored_i``. No shocks, no recovery keys.
+    measure_from_week
+        First week counted in the aggregate KPIs (drops a warm-up). Recovery is measured on
+        the whole series, because shock weeks are absolute.
+
+    Returns
+    -------
+    dict of str to float
+        KPI name to value; censoring flags are 0.0 or 1.0.
+    """
+    if plant not in REQUIRED_SERIES:
+        raise ValueError(f"unknown plant '{plant}'; known: {', '.join(REQUIRED_SERIES)}")
+    missing = [k for k in REQUIRED_SERIES[plant] if k not in series]
+    if missing:
+        raise ValueError(f"{plant} series missing: {', '.join(missing)}")
+    full = {k: _as_series(series[k], k) for k in REQUIRED_SERIES[plant]}
+    lengths = {a.size for a in full.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"{plant} series differ in length: {sorted(lengths)}")
+    n = lengths.pop()
+    if not 0 <= measure_from_week < n:
+        raise ValueError(f"measure_from_week must be in [0, {n}), got {measure_from_week}")
+
+    measured = {k: a[measure_from_week:] for k, a in full.items()}
+    kpis = _sales_kpis(measured) if plant == "sales" else _thermostat_kpis(measured)
+
+    primary = full[PRIMARY_SERIES[plant]]
+    for i, week in enumerate(shock_weeks, start=1):
+        weeks, censored = recovery_weeks(primary, full["target"], week)
+        suffix = "" if i == 1 else f"_{i}"
+        kpis[f"recovery_weeks{suffix}"] = weeks
+        kpis[f"recovery_censored{suffix}"] = 1.0 if censored else 0.0
+    return kpis
+
+
+def summarize(per_replication: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Summarise KPIs over replications.
+
+    Parameters
+    ----------
+    per_replication
+        One KPI mapping per replication (as returned by `run_kpis`).
+
+    Returns
+    -------
+    dict of str to dict of str to float
+        For each KPI present in every replication, in order of first appearance:
+        ``{"mean", "p10", "p50", "p90"}`` (linear-interpolated percentiles).
+    """
+    if not per_replication:
+        raise ValueError("summarize needs at least one replication")
+    names = [k for k in per_replication[0] if all(k in rep for rep in per_replication[1:])]
+    summary: dict[str, dict[str, float]] = {}
+    for name in names:
+        values = np.array([rep[name] for rep in per_replication], dtype=np.float64)
+        p10, p50, p90 = np.percentile(values, [10, 50, 90], method="linear")
+        summary[name] = {
+            "mean": float(values.mean()),
+            "p10": float(p10),
+            "p50": float(p50),
+            "p90": float(p90),
+        }
+    return summary

@@ -1,0 +1,89 @@
+"""Existing customers: repeat orders, satisfaction, churn and key accounts.
+
+Owns the account base of the sales plant. It draws the same number of random numbers every
+week whatever the team does, so variants keep meeting the same luck (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+
+from thermosim.config.sales import AccountsConfig
+from thermosim.random_streams import Stream
+
+ORDER_VALUE_CV = 0.5  # spread of a single repeat order's value (assumed)
+
+
+class Accounts:
+    """The customer base.
+
+    Parameters
+    ----------
+    cfg
+        Account parameters.
+    stream
+        Random stream for orders and churn.
+    """
+
+    def __init__(self, cfg: AccountsConfig, stream: Stream) -> None:
+        self.cfg = cfg
+        self.stream = stream
+        self.regular = float(cfg.accounts)  # fractional: churn and growth accumulate smoothly
+        self.key_active = [True] * cfg.key_accounts
+        self.satisfaction = cfg.satisfaction_start
+
+    def lose_key_accounts(self, count: int) -> int:
+        """A shock: ``count`` key accounts leave for good; returns how many actually left."""
+        lost = 0
+        for i, active in enumerate(self.key_active):
+            if active and lost < count:
+                self.key_active[i] = False
+                lost += 1
+        return lost
+
+    def orders(self) -> float:
+        """Revenue from repeat orders this week (EUR)."""
+        cfg = self.cfg
+        pull = self.satisfaction / cfg.satisfaction_reference
+        count = self.stream.poisson(self.regular * cfg.order_rate_per_week * pull)
+        z = self.stream.normal()
+        revenue = self._value(count, cfg.order_value_eur, z)
+        for active in self.key_active:
+            key_count = self.stream.poisson(cfg.key_order_rate_per_week * min(1.5, pull))
+            key_z = self.stream.normal()
+            if active:  # drawn even when lost, so the streams stay aligned across variants
+                revenue += self._value(key_count, cfg.key_order_value_eur, key_z)
+        return revenue
+
+    @staticmethod
+    def _value(count: int, mean_eur: float, z: float) -> float:
+        # The sum of `count` orders: its spread shrinks with the square root of the count.
+        if count <= 0:
+            return 0.0
+        return count * mean_eur * max(0.0, 1.0 + ORDER_VALUE_CV * z / math.sqrt(count))
+
+    def update(self, care_ratio: float, fatigue: float, lost_deals: int, won_deals: int) -> None:
+        """Weekly: satisfaction follows care and quality; churn and new accounts adjust the base.
+
+        Parameters
+        ----------
+        care_ratio
+            Account-care hours relative to the planned share (1 = as planned).
+        fatigue
+            Mean team fatigue: tired people make mistakes customers notice.
+        lost_deals, won_deals
+            This week's closes; won deals sometimes become repeat accounts.
+        """
+        cfg = self.cfg
+        level = cfg.satisfaction_reference * (0.6 + 0.4 * min(2.0, care_ratio))
+        level -= 0.4 * max(0.0, fatigue - 0.1)
+        level = min(1.0, max(0.0, level))
+        self.satisfaction += (level - self.satisfaction) / cfg.satisfaction_weeks
+        gap = max(0.0, cfg.satisfaction_reference - self.satisfaction) / cfg.satisfaction_reference
+        churn = cfg.churn_per_year / 52.0 * (1.0 + 3.0 * gap)
+        u = self.stream.uniform()
+        # A noisy share around the expected churn keeps one draw per week.
+        self.regular -= self.regular * churn * (0.5 + u)
+        self.regular += won_deals * cfg.new_account_probability
+        self.regular = max(0.0, self.regular)
+        del lost_deals  # lost deals affect satisfaction only through care and fatigue

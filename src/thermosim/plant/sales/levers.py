@@ -1,0 +1,100 @@
+"""What the levers do to the sales team: their intensities over time and their hour costs.
+
+Owns the team's lever state: quick fixes running for their duration, lasting levers set each
+review, the stickiness of extra reporting, and customers' memory of discounts. The per-lever
+numbers below are assumed and documented here; the control core only decides *which* lever.
+"""
+
+from __future__ import annotations
+
+import math
+
+from thermosim.control.levers import LEVERS, Intervention
+
+# Hours a lever takes per person at intensity 1 (assumed): a training is a day out, an urgent
+# meeting half a morning, extra reporting two hours a week that tend to stay.
+TRAINING_DAY_HOURS = 8.0
+URGENT_MEETING_HOURS = 3.0
+EXTRA_REPORTING_HOURS = 2.0
+REPORTING_STICKY_WEEKS = 26.0  # "tends to stay once introduced"
+BLITZ_SHARE = 0.3  # share of selling hours a full call blitz moves to cold calling
+BLITZ_HOURS_PER_LEAD = 4.0  # cold-calling hours per extra lead
+BLITZ_LEAD_QUALITY = 0.6  # blitz leads qualify and win less often
+DISCIPLINE_ADMIN_HOURS = 1.0  # CRM hygiene per week at full pipeline discipline
+COORDINATION_HOURS = 3.0  # hours a member spends per unit of push on a contested shared lever
+DISCOUNT_WAIT_PENALTY = 1.5  # win chance lost per unit of remembered-but-absent discount
+DISCOUNT_LEARN_WEEKS = 4.0  # customers learn a discount quickly and forget it slowly
+
+
+class TeamLevers:
+    """Lever intensities in force for the team.
+
+    Parameters
+    ----------
+    max_discount
+        Discount at a full discount push.
+    discount_memory_weeks
+        How long customers remember discounts (and wait for the next one).
+    """
+
+    def __init__(self, max_discount: float, discount_memory_weeks: float) -> None:
+        self.max_discount = max_discount
+        self.discount_memory_weeks = discount_memory_weeks
+        self._episodes: dict[str, tuple[float, float]] = {}  # lever -> (intensity, end week)
+        self.continuous: dict[str, float] = {}
+        self.pushes: list[dict[str, float]] = []  # per member loop, for coordination costs
+        self.extra_reporting_hours = 0.0
+        self.discount_memory = 0.0
+        self.started_this_week: list[Intervention] = []
+
+    def start(self, action: Intervention) -> None:
+        """Start a quick fix; a fix already running is renewed at the higher intensity."""
+        spec = LEVERS[action.lever]
+        current = self._episodes.get(action.lever)
+        intensity = max(action.intensity, current[0] if current else 0.0)
+        self._episodes[action.lever] = (intensity, action.week + spec.duration_weeks)
+        if action.lever == "extra_reporting":
+            self.extra_reporting_hours += EXTRA_REPORTING_HOURS * action.intensity
+        self.started_this_week.append(action)
+
+    def set_continuous(
+        self, intensities: dict[str, float], pushes: list[dict[str, float]]
+    ) -> float:
+        """Set lasting lever intensities; return how much the shared levers moved (changes)."""
+        moved = sum(abs(v - self.continuous.get(k, 0.0)) for k, v in intensities.items())
+        self.continuous = intensities
+        self.pushes = pushes
+        return moved
+
+    def level(self, lever: str, week: float) -> float:
+        """Intensity of ``lever`` now: a running fix, or the lasting setting (net of pushes)."""
+        episode = self._episodes.get(lever)
+        running = episode[0] if episode is not None and week < episode[1] else 0.0
+        return max(running, self.continuous.get(lever, 0.0))
+
+    def training_this_week(self, week: float) -> float:
+        """Intensity of trainings started since the last weekly planning (a one-day event)."""
+        return sum(a.intensity for a in self.started_this_week if a.lever == "training_day")
+
+    def meetings_this_week(self) -> float:
+        """Intensity of urgent meetings called since the last weekly planning."""
+        return sum(a.intensity for a in self.started_this_week if a.lever == "urgent_meeting")
+
+    def coordination_hours(self) -> float:
+        """Hours per person spent pushing contested shared levers against each other."""
+        if len(self.pushes) < 2:
+            return 0.0
+        total = sum(abs(v) for push in self.pushes for v in push.values())
+        return COORDINATION_HOURS * total / len(self.pushes)
+
+    def discount(self, week: float) -> float:
+        """Discount offered now (0 to max_discount)."""
+        return self.max_discount * min(1.0, max(0.0, self.level("discount_push", week)))
+
+    def end_of_week(self, week: float) -> None:
+        """Let sticky reporting decay slowly and customers' discount memory follow discounts."""
+        self.extra_reporting_hours *= math.exp(-1.0 / REPORTING_STICKY_WEEKS)
+        d = self.discount(week)
+        weeks = DISCOUNT_LEARN_WEEKS if d > self.discount_memory else self.discount_memory_weeks
+        self.discount_memory += (d - self.discount_memory) / weeks
+        self.started_this_week = []

@@ -1,0 +1,121 @@
+"""People dynamics: fatigue, motivation, skill, productivity ramp and attrition risk.
+
+Owns the weekly update rules of one salesperson's state, as small pure functions so that each
+mechanism can be read, tested and switched off on its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+from thermosim.config.sales import PeopleConfig
+from thermosim.plant.sales.state import Person
+
+REST_FATIGUE = 0.1  # fatigue of a rested team: attrition is at its base rate here
+REST_MOTIVATION = 0.7  # motivation at which attrition is at its base rate
+
+
+def ramp(person: Person, week: float, cfg: PeopleConfig) -> float:
+    """Productivity of a (new) hire: from ramp_start to 1 over ramp_weeks, linearly."""
+    if cfg.ramp_weeks <= 0.0:
+        return 1.0
+    tenure = week - person.hired_week
+    if tenure >= cfg.ramp_weeks:
+        return 1.0
+    return cfg.ramp_start + (1.0 - cfg.ramp_start) * max(0.0, tenure) / cfg.ramp_weeks
+
+
+def effectiveness(person: Person, week: float, cfg: PeopleConfig) -> float:
+    """Output per selling hour relative to a rested, motivated, fully ramped person."""
+    # Discretionary effort follows motivation (1.0 at the rest level 0.7).
+    effort = 0.79 + 0.3 * person.motivation
+    tired = 1.0 - cfg.fatigue_effectiveness_loss * person.fatigue
+    return ramp(person, week, cfg) * effort * tired
+
+
+def update_fatigue(
+    fatigue: float, hours_worked: float, interruptions: float, sustainable: float, cfg: PeopleConfig
+) -> float:
+    """Fatigue rises with overload and interruptions, and recovers at a sustainable load."""
+    overload = max(0.0, hours_worked - sustainable)
+    rise = cfg.fatigue_per_overtime_hour * overload + cfg.fatigue_per_interruption * interruptions
+    # Recovery needs slack: none at 10 hours over the sustainable level.
+    recovery = max(0.0, 1.0 - overload / 10.0) / cfg.fatigue_recovery_weeks
+    fatigue += (1.0 - fatigue) * min(1.0, rise) - fatigue * recovery
+    return min(1.0, max(0.0, fatigue))
+
+
+def update_motivation(
+    motivation: float,
+    fatigue: float,
+    miss_share: float,
+    changes: float,
+    progress_on_shared_goal: bool,
+    cfg: PeopleConfig,
+) -> float:
+    """Motivation moves toward a level set by progress, misses, changes of direction, fatigue.
+
+    Parameters
+    ----------
+    miss_share
+        Share of recent reviews declared a miss (0..1).
+    changes
+        Changes of direction the team met this week (fixes started, shared levers moved).
+    progress_on_shared_goal
+        True when the team shares its goal and sees itself on or moving toward it.
+    """
+    level = cfg.motivation_start
+    if progress_on_shared_goal:
+        level += cfg.clarity_motivation
+    level -= cfg.miss_motivation * miss_share
+    level -= cfg.change_motivation * changes
+    level -= 0.3 * max(0.0, fatigue - REST_FATIGUE)
+    level = min(1.0, max(0.0, level))
+    motivation += (level - motivation) / cfg.motivation_weeks
+    return min(1.0, max(0.0, motivation))
+
+
+def update_skill(
+    person: Person,
+    coaching_level: float,
+    improvement_level: float,
+    training: float,
+    fading: bool,
+    cfg: PeopleConfig,
+) -> None:
+    """Move lasting capability toward its target; add and fade training bumps.
+
+    Parameters
+    ----------
+    coaching_level
+        Coaching hours this week relative to the standard 10% of contracted hours.
+    improvement_level
+        Improvement hours relative to the reserved share (1 = as reserved, 0 = cut).
+    training
+        Intensity of a training day this week (0 = none).
+    fading
+        Whether the bump fades to its floor (the ``fading_fixes`` mechanism).
+    """
+    target = (
+        cfg.skill_start
+        + cfg.coaching_gain * min(1.5, coaching_level)
+        + cfg.improvement_gain * (min(1.5, improvement_level) - 1.0)
+    )
+    person.capability += (target - person.capability) / cfg.capability_weeks
+    if training > 0.0:
+        bump = cfg.training_bump * training
+        lasting = bump if not fading else bump * cfg.training_floor
+        person.capability += lasting
+        person.training_bump += bump - lasting
+    if fading:
+        # retention = floor + (1 - floor) * exp(-t / tau): the fading part decays weekly.
+        person.training_bump *= math.exp(-1.0 / cfg.training_weeks)
+
+
+def attrition_hazard(person: Person, cfg: PeopleConfig) -> float:
+    """Weekly chance of leaving: the base rate, raised by fatigue and low motivation."""
+    base = cfg.attrition_per_year / 52.0
+    stress = 3.0 * max(0.0, person.fatigue - REST_FATIGUE) + 2.0 * max(
+        0.0, REST_MOTIVATION - person.motivation
+    )
+    return min(1.0, base * math.exp(stress))

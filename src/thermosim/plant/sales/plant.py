@@ -1,0 +1,381 @@
+"""The sales plant: a team in its market as SimPy processes.
+
+Owns the processes of the design (lead arrivals, one weekly work process per salesperson, repeat
+orders, hiring) and the state they share. The engine reads metrics with ``sample`` and
+``record`` and pushes decisions in with ``apply``; shocks arrive through ``shock_one_off`` and the
+schedule's multipliers. Times: a week runs from t to t+1; reviews happen at t + REVIEW_AT,
+planning at t + PLAN_AT, and the week is booked at t + BOOK_AT.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+
+from thermosim.config.sales import SalesPlantConfig
+from thermosim.config.shocks import LostAccountShock, MechanismsConfig, PeopleLeaveShock
+from thermosim.plant.base import Decision
+from thermosim.plant.sales import people as pp
+from thermosim.plant.sales.accounts import Accounts
+from thermosim.plant.sales.levers import BLITZ_LEAD_QUALITY, TeamLevers
+from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
+from thermosim.plant.sales.work import WeekPlan, plan_week, work_pipeline
+from thermosim.random_streams import Stream
+from thermosim.shocks import ShockSchedule
+
+REVIEW_AT = 0.001
+PLAN_AT = 0.002
+BOOK_AT = 0.999
+HIRE_COOLDOWN_WEEKS = 8.0
+MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews  # capacity planning opens at most one vacancy per this many weeks
+
+StreamFactory = Callable[[str], Stream]
+
+
+class SalesPlant:
+    """The sales team, its pipeline and its customers.
+
+    Parameters
+    ----------
+    env
+        The SimPy environment (owned by the engine).
+    cfg
+        Plant parameters.
+    mechanisms
+        Mechanism switches.
+    schedule
+        The scenario's shocks.
+    streams
+        Factory of named random streams (same names -> same luck in every variant).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        cfg: SalesPlantConfig,
+        mechanisms: MechanismsConfig,
+        schedule: ShockSchedule,
+        streams: StreamFactory,
+    ) -> None:
+        self.env = env
+        self.cfg = cfg
+        self.mech = mechanisms
+        self.schedule = schedule
+        self.market = streams("market")
+        self.blitz = streams("blitz")
+        self.people_stream = streams("people")
+        self.accounts = Accounts(cfg.accounts, streams("accounts"))
+        self.levers = TeamLevers(cfg.deals.max_discount, cfg.deals.discount_memory_weeks)
+        self.ledger = Ledger()
+        self.week = Week()
+        self.team: list[Person] = []
+        self.pressure = 0.0  # management pressure from the last review (0..1)
+        self.miss_share = 0.0  # share of recent reviews declared a miss
+        self.on_shared_course = False
+        self.max_team = cfg.people.max_team_size or round(cfg.people.team_size * 1.2)
+        self.vacancies_open = 0
+        self._misses: deque[bool] = deque(maxlen=MISS_MEMORY_REVIEWS)
+        self._last: dict[str, float] | None = None
+        self._care_hours_planned = 0.0
+        self._last_hire_week = -1e9
+        self._next_ident = 0
+        init = streams("init")
+        for _ in range(cfg.people.team_size):
+            self._hire(week=-cfg.people.ramp_weeks - 1.0)  # the starting team is fully ramped
+        self._prefill_pipeline(init)
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def _hire(self, week: float) -> Person:
+        p = self.cfg.people
+        person = Person(
+            self._next_ident,
+            week,
+            pp.REST_FATIGUE if self.mech.fatigue else 0.0,
+            p.motivation_start,
+            p.skill_start,
+        )
+        self._next_ident += 1
+        self.team.append(person)
+        return person
+
+    def _prefill_pipeline(self, init: Stream) -> None:
+        """Start in a steady state: each person holds opportunities at every stage of the cycle."""
+        d = self.cfg.deals
+        per_person = self.cfg.market.lead_rate_per_week / self.cfg.people.team_size
+        count = round(per_person * d.qualify_probability * d.cycle_weeks)
+        for person in self.team:
+            for k in range(count):
+                lead = self.new_lead(init, quality=1.0)
+                opp = Opportunity(lead, opened_week=0.0, quality=1.0)
+                opp.progress = (k + init.uniform()) / max(1, count)
+                person.opportunities.append(opp)
+                self.ledger.leads_in += 1
+                self.ledger.leads_qualified += 1
+
+    def start(self) -> None:
+        """Register the plant's processes with the environment."""
+        self.env.process(self._lead_arrivals())
+        for person in list(self.team):
+            self.env.process(self._work(person))
+
+    # --- processes ----------------------------------------------------------------------
+
+    def new_lead(self, stream: Stream, quality: float) -> Lead:
+        """A lead with its luck drawn now."""
+        d = self.cfg.deals
+        return Lead(
+            arrived_week=self.env.now,
+            quality=quality,
+            u_qualify=stream.uniform(),
+            u_win=stream.uniform(),
+            u_close=stream.uniform(),
+            u_spare=stream.uniform(),
+            value_eur=stream.lognormal(d.deal_value_eur, d.deal_value_sigma),
+        )
+
+    def _referral_factor(self) -> float:
+        m = self.cfg.market
+        ref = self.cfg.accounts.satisfaction_reference
+        return max(0.0, 1.0 + m.referral_strength * (self.accounts.satisfaction - ref))
+
+    def _lead_arrivals(self) -> Generator[Any, Any, None]:
+        """Poisson arrivals, thinned to the current rate so every variant sees the same leads."""
+        m = self.cfg.market
+        top = 1.0 + m.referral_strength * (1.0 - self.cfg.accounts.satisfaction_reference)
+        while True:
+            base = m.lead_rate_per_week * self.schedule.factor("lead_rate", self.env.now) * top
+            if base <= 0.0:
+                yield self.env.timeout(1.0)
+                continue
+            yield self.env.timeout(self.market.exponential(1.0 / base))
+            keep = self.market.uniform()
+            lead = self.new_lead(self.market, quality=1.0)
+            if keep * top < self._referral_factor():
+                self._assign(lead)
+
+    def _assign(self, lead: Lead) -> None:
+        """Give a lead to the active person with the fewest open opportunities."""
+        self.ledger.leads_in += 1
+        self.week.leads += 1
+        active = [p for p in self.team if p.active]
+        if not active:
+            self.ledger.leads_dropped += 1
+            return
+        owner = min(active, key=lambda p: (len(p.opportunities) + len(p.inbox), p.ident))
+        owner.inbox.append(lead)
+
+    def _work(self, person: Person) -> Generator[Any, Any, None]:
+        """One salesperson's working life: a plan and a week of work, every week."""
+        start = self.env.now
+        first = float(int(start)) + PLAN_AT
+        if first < start:
+            first += 1.0
+        yield self.env.timeout(first - start)
+        while person.active:
+            self._work_one_week(person)
+            if not person.active:
+                return
+            yield self.env.timeout(1.0)
+
+    def _work_one_week(self, person: Person) -> None:
+        now = self.env.now
+        plan = plan_week(person, self, now)
+        closes = work_pipeline(person, self, plan, now)
+        self._book_hours(plan)
+        for delay, value_eur, margin, won in closes:
+            self.env.timeout(delay).callbacks.append(self._closer(value_eur, margin, won))
+        # Cold calls land in the inbox and are qualified next week.
+        for _ in range(self.blitz.poisson(plan.blitz_leads)):
+            self._assign_to(person, self.new_lead(self.blitz, quality=BLITZ_LEAD_QUALITY))
+        self._update_person(person, plan, now)
+
+    def _assign_to(self, person: Person, lead: Lead) -> None:
+        self.ledger.leads_in += 1
+        self.week.leads += 1
+        person.inbox.append(lead)
+
+    def _closer(self, value_eur: float, margin: float, won: bool) -> Callable[[Any], None]:
+        def close(_event: Any) -> None:
+            if won:
+                self.ledger.opportunities_won += 1
+                self.week.won += 1
+                self.week.revenue_eur += value_eur
+                self.week.margin_eur += value_eur * margin
+            else:
+                self.ledger.opportunities_lost += 1
+                self.week.lost += 1
+
+        return close
+
+    def _book_hours(self, plan: WeekPlan) -> None:
+        hours = self.week.hours
+        for key, value in plan.hours.items():
+            hours[key] = hours.get(key, 0.0) + value
+        used = sum(v for k, v in plan.hours.items() if k != "paid")
+        self._care_hours_planned += (
+            self.cfg.time.account_care_share * self.cfg.time.contracted_hours_per_week
+        )
+        self.ledger.max_overbooked_hours = max(
+            self.ledger.max_overbooked_hours, used - plan.hours["paid"]
+        )
+
+    def _update_person(self, person: Person, plan: WeekPlan, now: float) -> None:
+        cfg = self.cfg.people
+        if self.mech.fatigue:
+            person.fatigue = pp.update_fatigue(
+                person.fatigue,
+                plan.hours["paid"],
+                plan.interruptions,
+                self.cfg.time.sustainable_hours_per_week,
+                cfg,
+            )
+        person.motivation = pp.update_motivation(
+            person.motivation,
+            person.fatigue,
+            self.miss_share,
+            self.week.changes,
+            self.on_shared_course,
+            cfg,
+        )
+        pp.update_skill(
+            person,
+            plan.coaching_level,
+            plan.improvement_level,
+            plan.training,
+            self.mech.fading_fixes,
+            cfg,
+        )
+        u = self.people_stream.uniform()
+        if u < pp.attrition_hazard(person, cfg):
+            self._leave(person, now)
+
+    def _leave(self, person: Person, now: float) -> None:
+        """A person leaves: half their deals go with them, the rest are handed over."""
+        person.active = False
+        self.week.leavers += 1
+        self.team.remove(person)
+        heirs = [p for p in self.team if p.active]
+        for opp in person.opportunities:
+            if heirs and opp.lead.u_spare < 0.5:
+                min(heirs, key=lambda p: (len(p.opportunities), p.ident)).opportunities.append(opp)
+            else:
+                self.ledger.opportunities_lost += 1
+                self.week.lost += 1
+        for lead in person.inbox:
+            if heirs:
+                min(heirs, key=lambda p: (len(p.inbox), p.ident)).inbox.append(lead)
+            else:
+                self.ledger.leads_dropped += 1
+        person.opportunities.clear()
+        person.inbox.clear()
+        self.env.process(self._refill(now))
+
+    def _refill(self, now: float) -> Generator[Any, Any, None]:
+        """Fill a vacancy after the hiring delay; the new hire ramps up."""
+        self.vacancies_open += 1
+        yield self.env.timeout(self.cfg.people.hiring_weeks)
+        self.vacancies_open -= 1
+        self.env.process(self._work(self._hire(self.env.now)))
+        del now
+
+    # --- interface for the engine --------------------------------------------------------
+
+    def shock_one_off(self, shock: LostAccountShock | PeopleLeaveShock) -> None:
+        """Apply a one-off shock now."""
+        if isinstance(shock, LostAccountShock):
+            self.accounts.lose_key_accounts(shock.count)
+            return
+        leavers = sorted((p for p in self.team if p.active), key=lambda p: p.ident)[: shock.count]
+        for person in leavers:
+            self._leave(person, self.env.now)
+
+    def target(self, week: float) -> float:
+        """The target management imposes now (EUR per week)."""
+        return self.cfg.target_eur_per_week * self.schedule.factor("target_change", week)
+
+    def sample(self, metric: str) -> float | None:
+        """The last booked week's value of ``metric`` (revenue, margin or satisfaction)."""
+        if self._last is None:
+            return None
+        return self._last[metric]
+
+    def apply(self, decision: Decision) -> None:
+        """Take the review's decisions: lasting lever settings, quick fixes, pressure."""
+        moved = self.levers.set_continuous(decision.continuous, decision.pushes)
+        for action in decision.started:
+            self.levers.start(action)
+        self.week.interventions += len(decision.started)
+        self.week.changes += len(decision.started) + moved
+        self.pressure = min(1.0, max(0.0, decision.pressure))
+        self._misses.append(decision.missed)
+        self.miss_share = sum(self._misses) / len(self._misses)
+        self.on_shared_course = decision.shared_progress
+        if decision.continuous.get("capacity_planning", 0.0) >= 1.0:
+            self._plan_capacity(decision.week)
+
+    def _plan_capacity(self, week: float) -> None:
+        headcount = len(self.team) + self.vacancies_open
+        if headcount < self.max_team and week - self._last_hire_week >= HIRE_COOLDOWN_WEEKS:
+            self._last_hire_week = week
+            self.env.process(self._refill(week))
+
+    def close_week(self, week: float) -> dict[str, float]:
+        """Book repeat orders, update customers, and return the week's row of series."""
+        w = self.week
+        repeat = self.accounts.orders()
+        margin_repeat = self.cfg.deals.gross_margin - self.levers.discount(week)
+        revenue = w.revenue_eur + repeat
+        margin_eur = w.margin_eur + repeat * margin_repeat
+        active = [p for p in self.team if p.active]
+        n = max(1, len(active))
+        fatigue = sum(p.fatigue for p in active) / n
+        care_ratio = (
+            w.hours.get("account_care", 0.0) / self._care_hours_planned
+            if self._care_hours_planned
+            else 0.0
+        )
+        self.accounts.update(care_ratio, fatigue, w.lost, w.won)
+        row = {
+            "revenue": revenue,
+            "target": self.target(week),
+            "margin": margin_eur / revenue if revenue > 0 else 0.0,
+            "satisfaction": self.accounts.satisfaction,
+            "pipeline_value": sum(o.lead.value_eur for p in active for o in p.opportunities),
+            "opportunities_open": float(sum(len(p.opportunities) for p in active)),
+            "win_rate": w.won / (w.won + w.lost) if w.won + w.lost else 0.0,
+            "leads": float(w.leads),
+            "won": float(w.won),
+            "lost": float(w.lost),
+            "discount": self.levers.discount(week),
+            "fatigue": fatigue,
+            "motivation": sum(p.motivation for p in active) / n,
+            "skill": sum(p.skill for p in active) / n,
+            "headcount": float(len(active)),
+            "leavers": float(w.leavers),
+            "interventions": float(w.interventions),
+            "pressure": self.pressure,
+        }
+        for use in HOUR_USES:
+            row[f"hours_{use}"] = w.hours.get(use, 0.0)
+        self.levers.end_of_week(week)
+        self._last = row
+        self.week = Week()
+        self._care_hours_planned = 0.0
+        return row
+
+
+HOUR_USES = (
+    "paid",
+    "selling",
+    "admin",
+    "firefighting",
+    "coaching",
+    "improvement",
+    "account_care",
+    "internal",
+    "idle",
+)

@@ -1,0 +1,166 @@
+"""A salesperson's week: where the hours go, and what the selling hours achieve.
+
+Owns the time budget of the design (admin, internal, quick fixes, coaching, improvement, account
+care; selling gets the rest) and the work on the pipeline: qualifying leads, moving
+opportunities through the cycle, losing neglected ones, and closing with a win chance that
+depends on skill, qualification quality, fatigue, competition and discount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from thermosim.plant.sales import levers as lv
+from thermosim.plant.sales.people import effectiveness
+from thermosim.plant.sales.state import Opportunity, Person
+
+if TYPE_CHECKING:
+    from thermosim.plant.sales.plant import SalesPlant
+
+COACHING_SHARE = 0.10  # a full coaching level protects 10% of contracted hours (design default)
+CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
+MAX_WIN_PROBABILITY = 0.95
+FATIGUE_WIN_LOSS = 0.3  # tired people close worse (assumed)
+
+
+def _clip(x: float, high: float = 1.0) -> float:
+    return min(high, max(0.0, x))
+
+
+@dataclass(slots=True)
+class WeekPlan:
+    """One person's hours this week and the levels the people dynamics need."""
+
+    hours: dict[str, float] = field(default_factory=dict)
+    blitz_leads: float = 0.0  # expected extra leads from cold calling
+    interruptions: float = 0.0
+    coaching_level: float = 0.0
+    improvement_level: float = 1.0
+    training: float = 0.0
+
+
+def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
+    """Divide one person's week: imposed hours first, then protected time, selling the rest."""
+    t = plant.cfg.time
+    lev = plant.levers
+    contracted = t.contracted_hours_per_week
+    cost = plant.mech.fix_time_cost
+    training = lev.training_this_week(week)
+    paid = contracted + t.max_overtime_hours_per_week * plant.pressure
+    admin = t.admin_share * contracted
+    admin += lv.DISCIPLINE_ADMIN_HOURS * _clip(lev.level("pipeline_discipline", week))
+    fire = cost * (
+        lev.extra_reporting_hours
+        + lv.URGENT_MEETING_HOURS * lev.meetings_this_week()
+        + lv.TRAINING_DAY_HOURS * training
+        + lev.coordination_hours()
+    )
+    internal = t.internal_share * contracted
+    improvement_planned = t.improvement_share * contracted
+    improvement = improvement_planned * (1.0 - _clip(lev.level("cut_improvement", week)))
+    coaching = COACHING_SHARE * contracted * _clip(lev.level("coaching", week), 1.5)
+    care = t.account_care_share * contracted * (1.0 + _clip(lev.level("account_care", week)))
+    flexible = internal + improvement + coaching + care
+    room = paid - admin - fire
+    if room < 0.0:
+        # Imposed hours exceed the week: the quick fixes are only partly done.
+        fire = max(0.0, fire + room)
+        room = paid - admin - fire
+    if flexible > room:
+        squeeze = room / flexible if flexible > 0.0 else 0.0
+        internal, improvement, coaching, care = (
+            internal * squeeze,
+            improvement * squeeze,
+            coaching * squeeze,
+            care * squeeze,
+        )
+    selling = max(0.0, room - internal - improvement - coaching - care)
+    blitz = lv.BLITZ_SHARE * _clip(lev.level("call_blitz", week)) * selling
+    blitz_taken = min(selling, cost * blitz)
+    selling -= blitz_taken
+    fire += blitz_taken
+    plan = WeekPlan(
+        hours={
+            "paid": paid,
+            "selling": selling,
+            "admin": admin,
+            "firefighting": fire,
+            "coaching": coaching,
+            "improvement": improvement,
+            "account_care": care,
+            "internal": internal,
+        },
+        blitz_leads=blitz / lv.BLITZ_HOURS_PER_LEAD,
+        interruptions=plant.week.changes,
+        coaching_level=coaching / (COACHING_SHARE * contracted),
+        improvement_level=improvement / improvement_planned if improvement_planned > 0 else 1.0,
+        training=training,
+    )
+    return plan
+
+
+def work_pipeline(
+    person: Person, plant: SalesPlant, plan: WeekPlan, week: float
+) -> list[tuple[float, float, float, bool]]:
+    """Spend the selling hours on leads and opportunities.
+
+    Returns
+    -------
+    list of (delay_weeks, value_eur, margin, won)
+        Opportunities that close this week, to be booked at ``now + delay``.
+    """
+    d = plant.cfg.deals
+    eff = effectiveness(person, week, plant.cfg.people)
+    skill = max(0.05, person.skill)
+    capacity = plan.hours["selling"] * eff
+    opp_need = d.opportunity_hours / d.cycle_weeks / skill**0.5
+    demand = (
+        len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
+    )
+    served = 1.0 if demand <= capacity else capacity / demand
+    used = min(plan.hours["selling"], demand / eff if eff > 0 else 0.0)
+    plan.hours["idle"] = plan.hours["selling"] - used
+    plan.hours["selling"] = used
+
+    discipline = _clip(plant.levers.level("pipeline_discipline", week))
+    ledger = plant.ledger
+    rushed = 1.0 - d.rushed_qualification * (1.0 - served)
+    for lead in person.inbox:
+        chance = d.qualify_probability * lead.quality * rushed * (1.0 - 0.25 * discipline)
+        if lead.u_qualify < chance:
+            quality = lead.quality * (1.0 + 0.4 * discipline)
+            person.opportunities.append(Opportunity(lead, week, quality))
+            ledger.leads_qualified += 1
+        else:
+            ledger.leads_rejected += 1
+    person.inbox.clear()
+
+    closes: list[tuple[float, float, float, bool]] = []
+    discount = plant.levers.discount(week)
+    waiting = max(0.0, plant.levers.discount_memory - discount)
+    win_factor = (
+        d.win_probability
+        * skill
+        * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
+        * plant.schedule.factor("win_rate", week)
+        * (1.0 + d.discount_win_lift * discount)
+        * max(0.0, 1.0 - lv.DISCOUNT_WAIT_PENALTY * waiting)
+    )
+    size = plant.schedule.factor("deal_size", week) * (1.0 - discount)
+    margin = (d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0
+    still_open: list[Opportunity] = []
+    for opp in person.opportunities:
+        if opp.opened_week < week:  # opportunities qualified just now start next week
+            opp.progress += served / d.cycle_weeks
+            opp.neglected_weeks = opp.neglected_weeks + 1 if served < 0.5 else 0
+        lead = opp.lead
+        if opp.neglected_weeks >= d.neglect_weeks:
+            closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
+        elif opp.progress >= 1.0:
+            won = lead.u_win < min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
+            closes.append((lead.u_close * CLOSE_SPREAD, lead.value_eur * size, margin, won))
+        else:
+            still_open.append(opp)
+    person.opportunities = still_open
+    return closes

@@ -1,0 +1,107 @@
+"""The thermostat teaching plant: a first-order room with a bounded heater.
+
+Owns the room's physics: ``tau * dT/dt = (T_out - T) + lift * power``, integrated exactly between
+the moments its inputs change (the heater is held between reviews), so the room can be checked
+against textbook first-order and P/PI behaviour. Time constant 0 means the room settles at once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from thermosim.config.thermostat import ThermostatPlantConfig
+from thermosim.plant.base import Decision
+from thermosim.random_streams import Stream
+from thermosim.shocks import ShockSchedule
+
+
+class ThermostatPlant:
+    """A room, its heater and the weather.
+
+    Parameters
+    ----------
+    env
+        The SimPy environment (its clock is the room's clock, in weeks).
+    cfg
+        Room parameters.
+    schedule
+        Shocks (outside temperature, set-point changes).
+    stream
+        Random stream for process noise.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        cfg: ThermostatPlantConfig,
+        schedule: ShockSchedule,
+        stream: Stream,
+    ) -> None:
+        self.env = env
+        self.cfg = cfg
+        self.schedule = schedule
+        self.stream = stream
+        self.temperature_c = cfg.start_c
+        self.power = 0.0
+        self._time = 0.0  # time up to which the temperature is integrated
+
+    def start(self) -> None:
+        """The room needs no process of its own: it is integrated on demand."""
+
+    def outside_c(self, week: float) -> float:
+        """Outside temperature now, cold snaps included."""
+        return self.cfg.outside_c + self.schedule.offset("outside_temperature", week)
+
+    def _advance(self, until: float) -> float:
+        """Temperature at ``until`` with the heater held, integrated in sub-steps."""
+        cfg = self.cfg
+        temp, t = self.temperature_c, self._time
+        step = 1.0 / cfg.substeps_per_week
+        while t < until - 1e-12:
+            # Exact over each sub-step; sub-steps only so the weather can change inside a week.
+            dt = min(step, until - t)
+            settle = self.outside_c(t) + cfg.heater_lift_c * self.power
+            decay = math.exp(-dt / cfg.time_constant_weeks) if cfg.time_constant_weeks > 0 else 0.0
+            temp = settle + (temp - settle) * decay
+            if cfg.process_noise_c > 0.0:
+                temp += cfg.process_noise_c * math.sqrt(dt) * self.stream.normal()
+            t += dt
+        return temp
+
+    def _catch_up(self) -> None:
+        now = self.env.now
+        if now > self._time:
+            self.temperature_c = self._advance(now)
+            self._time = now
+
+    def target(self, week: float) -> float:
+        """The set temperature (degC), after any target_change shock."""
+        return self.cfg.setpoint_c * self.schedule.factor("target_change", week)
+
+    def sample(self, metric: str) -> float | None:
+        """The room temperature now (the thermostat's sensor)."""
+        if metric != "temperature":
+            raise KeyError(f"the thermostat measures 'temperature', not '{metric}'")
+        self._catch_up()
+        return self.temperature_c
+
+    def apply(self, decision: Decision) -> None:
+        """Set the heater power (0..1) from the controller's output."""
+        self._catch_up()
+        self.power = min(1.0, max(0.0, decision.pressure))
+
+    def close_week(self, week: float) -> dict[str, float]:
+        """The state at the end of the week (exactly at ``week + 1``)."""
+        self._catch_up()
+        end = week + 1.0
+        temp = self._advance(end) if end > self._time else self.temperature_c
+        if end > self._time:
+            self.temperature_c, self._time = temp, end
+        return {
+            "temperature": temp,
+            "target": self.target(week),
+            "outside": self.outside_c(week),
+            "heater": self.power,
+        }
