@@ -193,7 +193,7 @@ class PeopleConfig(Section):
         "burnout builds over weeks of overload).",
     )
     fatigue_per_interruption: float = Field(
-        0.05, ge=0, le=1, description="Fatigue added per fix or change of focus (assumed)."
+        0.03, ge=0, le=1, description="Fatigue added per fix or change of focus (assumed)."
     )
     fatigue_recovery_weeks: float = Field(
         4, gt=0, le=104, description="Weeks to recover from fatigue at a sustainable load."
@@ -212,10 +212,10 @@ class PeopleConfig(Section):
         description="Motivation gained from visible progress toward a clear shared goal.",
     )
     miss_motivation: float = Field(
-        0.25, ge=0, le=1, description="Motivation lost when every recent review is a miss."
+        0.15, ge=0, le=1, description="Motivation lost when every recent review is a miss."
     )
     change_motivation: float = Field(
-        0.08, ge=0, le=1, description="Motivation lost per change of direction per week."
+        0.05, ge=0, le=1, description="Motivation lost per change of direction per week."
     )
     skill_start: float = Field(1.0, gt=0, le=3, description="Skill at the start (1 = standard).")
     coaching_gain: float = Field(
@@ -273,7 +273,7 @@ class SalesPlantConfig(Section):
 
     kind: Literal["sales"] = "sales"
     target_eur_per_week: float = Field(
-        100_000,
+        105_000,
         gt=0,
         le=1e12,
         description="Revenue target per week set by management (calibrated so an undisturbed "

@@ -44,7 +44,8 @@ class Accounts:
     def orders(self) -> float:
         """Revenue from repeat orders this week (EUR)."""
         cfg = self.cfg
-        pull = self.satisfaction / cfg.satisfaction_reference
+        # Concave: delighted customers order somewhat more, unhappy ones clearly less.
+        pull = (self.satisfaction / cfg.satisfaction_reference) ** 0.5
         count = self.stream.poisson(self.regular * cfg.order_rate_per_week * pull)
         z = self.stream.normal()
         revenue = self._value(count, cfg.order_value_eur, z)
@@ -75,7 +76,7 @@ class Accounts:
             This week's closes; won deals sometimes become repeat accounts.
         """
         cfg = self.cfg
-        level = cfg.satisfaction_reference * (0.6 + 0.4 * min(2.0, care_ratio))
+        level = cfg.satisfaction_reference * (0.75 + 0.25 * min(2.0, care_ratio))
         level -= 0.4 * max(0.0, fatigue - 0.1)
         level = min(1.0, max(0.0, level))
         self.satisfaction += (level - self.satisfaction) / cfg.satisfaction_weeks

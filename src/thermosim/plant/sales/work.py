@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 COACHING_SHARE = 0.10  # a full coaching level protects 10% of contracted hours (design default)
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
-FATIGUE_WIN_LOSS = 0.3  # tired people close worse (assumed)
+FATIGUE_WIN_LOSS = 0.2  # tired people close worse (assumed)
 
 
 def _clip(x: float, high: float = 1.0) -> float:
