@@ -178,7 +178,9 @@ class _Replication:
                 continuous[lever] = continuous.get(lever, 0.0) + level
             pushes.append(push)
             started.extend(new)
-            outputs.append(review.output)
+            outputs.append(
+                review.output if self.sales is None else c.playbook.pressure(review.output)
+            )
         if main is None:
             return
         controller, review = main

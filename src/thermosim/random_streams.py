@@ -2,7 +2,7 @@
 
 Owns how a replication's randomness is split into independent named streams (so variants meet the
 same luck: common random numbers) and the ``noise off`` mode in which every draw is replaced by
-its expected value, spread evenly over time (a golden-ratio sequence for uniforms).
+its expected value, spread evenly over time (Weyl sequences for uniforms).
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import zlib
 
 import numpy as np
 
-_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 _BATCH = 512
+# Noise off: each channel walks its own Weyl sequence (frac(k * sqrt(prime))), so the draws for
+# different attributes of one lead (qualify, win, close time) are evenly spread and uncorrelated.
+_WEYL = tuple(math.sqrt(p) % 1.0 for p in (2, 3, 5, 7, 11, 13, 17, 19))
 
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
@@ -38,14 +40,14 @@ class Stream:
         self.noisy = noisy
         self._u: list[float] = []
         self._z: list[float] = []
-        self._k = 0  # position in the golden-ratio sequence
+        self._k = [0] * len(_WEYL)  # position in each channel's Weyl sequence
         self._carry = 0.0  # fractional remainder for noise-free counts
 
-    def uniform(self) -> float:
-        """A uniform number in [0, 1)."""
+    def uniform(self, channel: int = 0) -> float:
+        """A uniform number in [0, 1); ``channel`` separates attributes when noise is off."""
         if not self.noisy:
-            self._k += 1
-            return (0.5 + self._k * _GOLDEN) % 1.0
+            self._k[channel] += 1
+            return (0.5 + self._k[channel] * _WEYL[channel]) % 1.0
         if not self._u:
             self._u = self.rng.random(_BATCH).tolist()
         return self._u.pop()

@@ -23,7 +23,8 @@ class ReferenceConfig(Section):
     kind: ReferenceKind = Field(
         "fixed",
         description="fixed: the imposed target; raised: the team lifts its own set point at "
-        "raise_week; eroding: the goal drifts toward perceived performance (drifting goals).",
+        "raise_week; eroding: while results fall short, the goal drifts down toward them "
+        "(drifting goals).",
     )
     level: float = Field(
         1.0, gt=0, le=3, description="Set point as a multiple of the imposed target (1 = target)."
@@ -39,7 +40,7 @@ class ReferenceConfig(Section):
         13,
         gt=0,
         le=520,
-        description="For kind eroding: time constant (weeks) of the goal's drift toward results "
+        description="For kind eroding: time constant (weeks) of the goal's drift down toward results "
         "(assumed: a quarter).",
     )
     shared: bool = Field(

@@ -29,7 +29,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "reference": {"kind": "fixed", "shared": False},
         "perception": {"delay_weeks": 1, "window_weeks": 1},
         "policy": {"gain": 4.0, "integral_time_weeks": None, "deadband": 0.0},
-        "levers": {"mode": "episodic", "repertoire": list(REACTIVE_REPERTOIRE), "threshold": 0.05},
+        "levers": {"mode": "episodic", "repertoire": list(REACTIVE_REPERTOIRE), "threshold": 0.2},
     },
     # One shared set point, the trend rather than the noise, gentle correction with memory,
     # acting only beyond a control limit, through lasting levers with coaching always protected.
@@ -37,12 +37,12 @@ PRESETS: dict[str, dict[str, Any]] = {
         "reference": {"kind": "fixed", "shared": True},
         "perception": {"delay_weeks": 1, "window_weeks": 8},
         "policy": {
-            "gain": 1.0,
-            "integral_time_weeks": 13,
+            "gain": 2.0,
+            "integral_time_weeks": 8,
             "deadband": 0.02,
             "control_limit_sigma": 1.0,
         },
-        "levers": {"mode": "continuous", "repertoire": list(FUNDAMENTAL), "base": 0.5},
+        "levers": {"mode": "continuous", "repertoire": list(FUNDAMENTAL), "base": 0.3},
     },
     # Members steer separately on volume, margin and customer satisfaction, each with their own
     # reference and memory, on the shared levers (discount, time split).
@@ -56,19 +56,19 @@ PRESETS: dict[str, dict[str, Any]] = {
             "base": 0.0,
         },
         "member_metrics": ["revenue", "margin", "satisfaction"],
-        "member_targets": {"revenue": 1.0, "margin": 0.33, "satisfaction": 0.8},
+        "member_targets": {"revenue": 1.1, "margin": 0.34, "satisfaction": 0.8},
     },
     # Steering as in `steered`, but the goal drifts toward what the team achieves.
     "eroding-goals": {
         "reference": {"kind": "eroding", "tau_goal_weeks": 13, "shared": True},
         "perception": {"delay_weeks": 1, "window_weeks": 8},
         "policy": {
-            "gain": 1.0,
-            "integral_time_weeks": 13,
+            "gain": 2.0,
+            "integral_time_weeks": 8,
             "deadband": 0.02,
             "control_limit_sigma": 1.0,
         },
-        "levers": {"mode": "continuous", "repertoire": list(FUNDAMENTAL), "base": 0.5},
+        "levers": {"mode": "continuous", "repertoire": list(FUNDAMENTAL), "base": 0.3},
     },
     # No feedback at all: the plan runs whatever happens (the reference case).
     "open-loop": {

@@ -91,7 +91,7 @@ class DealsConfig(Section):
         "(rushed work qualifies fewer leads; assumed).",
     )
     opportunity_hours: float = Field(
-        8, gt=0, le=400, description="Selling hours an opportunity needs over its life (assumed)."
+        10, gt=0, le=400, description="Selling hours an opportunity needs over its life (assumed)."
     )
     cycle_weeks: float = Field(
         8,
@@ -199,7 +199,7 @@ class PeopleConfig(Section):
         4, gt=0, le=104, description="Weeks to recover from fatigue at a sustainable load."
     )
     fatigue_effectiveness_loss: float = Field(
-        0.5, ge=0, le=1, description="Loss of effectiveness at full fatigue (assumed)."
+        0.35, ge=0, le=1, description="Loss of effectiveness at full fatigue (assumed)."
     )
     motivation_start: float = Field(0.7, ge=0, le=1, description="Motivation at the start.")
     motivation_weeks: float = Field(
@@ -273,7 +273,7 @@ class SalesPlantConfig(Section):
 
     kind: Literal["sales"] = "sales"
     target_eur_per_week: float = Field(
-        105_000,
+        104_000,
         gt=0,
         le=1e12,
         description="Revenue target per week set by management (calibrated so an undisturbed "

@@ -2,7 +2,8 @@
 
 Owns the reference kinds of the design: ``fixed`` (the imposed target times a level),
 ``raised`` (the team lifts its own set point at a week, optionally over a ramp) and ``eroding``
-(the goal drifts toward perceived performance, Senge's "drifting goals" archetype).
+(Senge's "drifting goals" archetype: while performance falls short, the goal drifts down toward
+it; performance above the goal does not raise it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class Reference:
     ramp_weeks
         For ``raised``: weeks over which the set point moves to ``raise_to`` (0 = a step).
     tau_goal_weeks
-        For ``eroding``: time constant with which the goal drifts toward perceived performance.
+        For ``eroding``: time constant with which the goal drifts down toward perceived
+        performance while performance falls short.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class Reference:
             # A newly imposed target moves the goal by the same amount; erosion then works on it.
             self._goal += self.level * (imposed - self._last_imposed)
         self._last_imposed = imposed
-        if perceived is not None and self.tau_goal_weeks > 0.0:
+        if perceived is not None and perceived < self._goal and self.tau_goal_weeks > 0.0:
+            # A gap can be closed by acting or by lowering the goal; this reference lowers it.
             self._goal += (perceived - self._goal) * min(1.0, dt_weeks / self.tau_goal_weeks)
         return self._goal

@@ -12,10 +12,10 @@ import math
 from thermosim.control.levers import LEVERS, Intervention
 
 # Hours a lever takes per person at intensity 1 (assumed): a training is a day out, an urgent
-# meeting half a morning, extra reporting two hours a week that tend to stay.
+# meeting half a morning, extra reporting an hour a week that tend to stay.
 TRAINING_DAY_HOURS = 8.0
 URGENT_MEETING_HOURS = 3.0
-EXTRA_REPORTING_HOURS = 2.0
+EXTRA_REPORTING_HOURS = 1.0
 REPORTING_STICKY_WEEKS = 26.0  # "tends to stay once introduced"
 BLITZ_SHARE = 0.3  # share of selling hours a full call blitz moves to cold calling
 BLITZ_HOURS_PER_LEAD = 4.0  # cold-calling hours per extra lead

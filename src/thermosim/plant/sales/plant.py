@@ -111,7 +111,7 @@ class SalesPlant:
             for k in range(count):
                 lead = self.new_lead(init, quality=1.0)
                 opp = Opportunity(lead, opened_week=0.0, quality=1.0)
-                opp.progress = (k + init.uniform()) / max(1, count)
+                opp.progress = (k + init.uniform(5)) / max(1, count)
                 person.opportunities.append(opp)
                 self.ledger.leads_in += 1
                 self.ledger.leads_qualified += 1
@@ -130,10 +130,10 @@ class SalesPlant:
         return Lead(
             arrived_week=self.env.now,
             quality=quality,
-            u_qualify=stream.uniform(),
-            u_win=stream.uniform(),
-            u_close=stream.uniform(),
-            u_spare=stream.uniform(),
+            u_qualify=stream.uniform(0),
+            u_win=stream.uniform(1),
+            u_close=stream.uniform(2),
+            u_spare=stream.uniform(3),
             value_eur=stream.lognormal(d.deal_value_eur, d.deal_value_sigma),
         )
 
@@ -152,7 +152,7 @@ class SalesPlant:
                 yield self.env.timeout(1.0)
                 continue
             yield self.env.timeout(self.market.exponential(1.0 / base))
-            keep = self.market.uniform()
+            keep = self.market.uniform(4)
             lead = self.new_lead(self.market, quality=1.0)
             if keep * top < self._referral_factor():
                 self._assign(lead)

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from thermosim.plant.sales.plant import SalesPlant
 
 COACHING_SHARE = 0.10  # a full coaching level protects 10% of contracted hours (design default)
+INTERNAL_FLOOR = 0.5  # share of internal meeting time coaching may replace
+CARE_BOOST = 0.5  # full account care adds half the planned care hours
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
-FATIGUE_WIN_LOSS = 0.2  # tired people close worse (assumed)
+FATIGUE_WIN_LOSS = 0.15  # tired people close worse (assumed)
 
 
 def _clip(x: float, high: float = 1.0) -> float:
@@ -59,8 +61,11 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
     internal = t.internal_share * contracted
     improvement_planned = t.improvement_share * contracted
     improvement = improvement_planned * (1.0 - _clip(lev.level("cut_improvement", week)))
-    coaching = COACHING_SHARE * contracted * _clip(lev.level("coaching", week), 1.5)
-    care = t.account_care_share * contracted * (1.0 + _clip(lev.level("account_care", week)))
+    coaching = COACHING_SHARE * contracted * _clip(lev.level("coaching", week))
+    # Protected coaching replaces ad-hoc internal meetings first, down to half of them.
+    internal -= min(coaching, INTERNAL_FLOOR * internal)
+    care_planned = t.account_care_share * contracted
+    care = care_planned * (1.0 + CARE_BOOST * _clip(lev.level("account_care", week)))
     flexible = internal + improvement + coaching + care
     room = paid - admin - fire
     if room < 0.0:
