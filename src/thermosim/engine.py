@@ -149,7 +149,7 @@ class _Replication:
         self.rows: dict[str, np.ndarray] = {}
         self.control = {name: np.full(n, np.nan) for name in CONTROL_SERIES}
         self.log: list[Intervention] = []
-        self._last_continuous: dict[str, float] = {}
+        self._last_continuous: dict[tuple[str, str], float] = {}
         self._last_error: float | None = None
 
     def _reviews(self) -> Generator[Any, Any, None]:
@@ -174,6 +174,7 @@ class _Replication:
             main = main or (c, review)
             lasting, new = c.playbook.act(now, review.output)
             push = {lever: level * c.share for lever, level in lasting.items()}
+            self._log_lasting(now, c.playbook.who, push)
             for lever, level in push.items():
                 continuous[lever] = continuous.get(lever, 0.0) + level
             pushes.append(push)
@@ -194,7 +195,7 @@ class _Replication:
             strict=True,
         ):
             self.control[name][week] = np.nan if value is None else value
-        self._log(now, continuous, started)
+        self.log.extend(started)
         self.plant.apply(
             Decision(
                 week=now,
@@ -208,12 +209,13 @@ class _Replication:
             )
         )
 
-    def _log(self, now: float, continuous: dict[str, float], started: list[Intervention]) -> None:
-        self.log.extend(started)
-        for lever, level in continuous.items():
-            if abs(level - self._last_continuous.get(lever, 0.0)) >= LOG_CHANGE:
-                self.log.append(Intervention(now, lever, level))
-                self._last_continuous[lever] = level
+    def _log_lasting(self, now: float, who: str, push: dict[str, float]) -> None:
+        """Log a lasting lever when whoever sets it moves it noticeably."""
+        for lever, level in push.items():
+            key = (who, lever)
+            if abs(level - self._last_continuous.get(key, 0.0)) >= LOG_CHANGE:
+                self.log.append(Intervention(now, lever, level, who))
+                self._last_continuous[key] = level
 
     def _recorder(self) -> Generator[Any, Any, None]:
         n = self.scenario.horizon_weeks

@@ -46,6 +46,7 @@ class TeamLevers:
         self.extra_reporting_hours = 0.0
         self.discount_memory = 0.0
         self.started_this_week: list[Intervention] = []
+        self._cache: tuple[float, dict[str, float]] | None = None  # levels at one moment
 
     def start(self, action: Intervention) -> None:
         """Start a quick fix; a fix already running is renewed at the higher intensity."""
@@ -53,6 +54,7 @@ class TeamLevers:
         current = self._episodes.get(action.lever)
         intensity = max(action.intensity, current[0] if current else 0.0)
         self._episodes[action.lever] = (intensity, action.week + spec.duration_weeks)
+        self._cache = None
         if action.lever == "extra_reporting":
             self.extra_reporting_hours += EXTRA_REPORTING_HOURS * action.intensity
         self.started_this_week.append(action)
@@ -64,6 +66,7 @@ class TeamLevers:
         moved = sum(abs(v - self.continuous.get(k, 0.0)) for k, v in intensities.items())
         self.continuous = intensities
         self.pushes = pushes
+        self._cache = None
         return moved
 
     def level(self, lever: str, week: float) -> float:
@@ -71,6 +74,13 @@ class TeamLevers:
         episode = self._episodes.get(lever)
         running = episode[0] if episode is not None and week < episode[1] else 0.0
         return max(running, self.continuous.get(lever, 0.0))
+
+    def levels(self, week: float) -> dict[str, float]:
+        """Every lever's intensity now (cached: people plan many times a week with it)."""
+        if self._cache is None or self._cache[0] != week:
+            names = set(self._episodes) | set(self.continuous)
+            self._cache = (week, {name: self.level(name, week) for name in names})
+        return self._cache[1]
 
     def training_this_week(self, week: float) -> float:
         """Intensity of trainings started since the last weekly planning (a one-day event)."""

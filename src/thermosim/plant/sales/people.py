@@ -13,6 +13,7 @@ from thermosim.plant.sales.state import Person
 
 REST_FATIGUE = 0.1  # fatigue of a rested team: attrition is at its base rate here
 REST_MOTIVATION = 0.7  # motivation at which attrition is at its base rate
+TRAINING_CAP = 0.3  # most lasting skill one-day trainings can add up to (assumed)
 
 
 def ramp(person: Person, week: float, cfg: PeopleConfig) -> float:
@@ -105,7 +106,9 @@ def update_skill(
     if training > 0.0:
         bump = cfg.training_bump * training
         lasting = bump if not fading else bump * cfg.training_floor
-        person.capability += lasting
+        # Diminishing returns: one-day trainings can only teach so much (TRAINING_CAP in all).
+        room = max(0.0, 1.0 - person.trained / TRAINING_CAP)
+        person.trained += lasting * room
         person.training_bump += bump - lasting
     if fading:
         # retention = floor + (1 - floor) * exp(-t / tau): the fading part decays weekly.

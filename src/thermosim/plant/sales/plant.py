@@ -9,6 +9,7 @@ planning at t + PLAN_AT, and the week is booked at t + BOOK_AT.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Generator
 from typing import Any
@@ -77,6 +78,10 @@ class SalesPlant:
         self.on_shared_course = False
         self.max_team = cfg.people.max_team_size or round(cfg.people.team_size * 1.2)
         self.vacancies_open = 0
+        self._next_owner = 0  # round-robin lead routing
+        self._value_median = cfg.deals.deal_value_eur
+        self._value_sigma = cfg.deals.deal_value_sigma
+        self._value_mean_shift = 0.5 * cfg.deals.deal_value_sigma**2
         self._misses: deque[bool] = deque(maxlen=MISS_MEMORY_REVIEWS)
         self._last: dict[str, float] | None = None
         self._care_hours_planned = 0.0
@@ -126,15 +131,12 @@ class SalesPlant:
 
     def new_lead(self, stream: Stream, quality: float) -> Lead:
         """A lead with its luck drawn now."""
-        d = self.cfg.deals
+        u_qualify, u_win, u_close, u_spare, z = stream.luck()
+        # Lognormal deal value; with noise off z is 0, so scale by the mean factor instead.
+        spread = self._value_sigma * z if stream.noisy else self._value_mean_shift
         return Lead(
-            arrived_week=self.env.now,
-            quality=quality,
-            u_qualify=stream.uniform(0),
-            u_win=stream.uniform(1),
-            u_close=stream.uniform(2),
-            u_spare=stream.uniform(3),
-            value_eur=stream.lognormal(d.deal_value_eur, d.deal_value_sigma),
+            self.env.now, quality, u_qualify, u_win, u_close, u_spare,
+            self._value_median * math.exp(spread),
         )
 
     def _referral_factor(self) -> float:
@@ -158,15 +160,14 @@ class SalesPlant:
                 self._assign(lead)
 
     def _assign(self, lead: Lead) -> None:
-        """Give a lead to the active person with the fewest open opportunities."""
+        """Route a lead round robin to the team (leavers are removed from ``team``)."""
         self.ledger.leads_in += 1
         self.week.leads += 1
-        active = [p for p in self.team if p.active]
-        if not active:
+        if not self.team:
             self.ledger.leads_dropped += 1
             return
-        owner = min(active, key=lambda p: (len(p.opportunities) + len(p.inbox), p.ident))
-        owner.inbox.append(lead)
+        self._next_owner = (self._next_owner + 1) % len(self.team)
+        self.team[self._next_owner].inbox.append(lead)
 
     def _work(self, person: Person) -> Generator[Any, Any, None]:
         """One salesperson's working life: a plan and a week of work, every week."""

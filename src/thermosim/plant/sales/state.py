@@ -41,7 +41,8 @@ class Person:
     hired_week: float
     fatigue: float
     motivation: float
-    capability: float  # lasting skill (coaching, improvement, training floors)
+    capability: float  # skill built by coaching and kept up by improvement time
+    trained: float = 0.0  # the lasting part of trainings (their retention floor)
     training_bump: float = 0.0  # the fading part of recent trainings
     active: bool = True
     inbox: list[Lead] = field(default_factory=list)
@@ -50,7 +51,7 @@ class Person:
     @property
     def skill(self) -> float:
         """Skill in use this week."""
-        return self.capability + self.training_bump
+        return self.capability + self.trained + self.training_bump
 
 
 @dataclass(slots=True)

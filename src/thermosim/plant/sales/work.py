@@ -49,9 +49,10 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
     contracted = t.contracted_hours_per_week
     cost = plant.mech.fix_time_cost
     training = lev.training_this_week(week)
+    levels = lev.levels(week)
     paid = contracted + t.max_overtime_hours_per_week * plant.pressure
     admin = t.admin_share * contracted
-    admin += lv.DISCIPLINE_ADMIN_HOURS * _clip(lev.level("pipeline_discipline", week))
+    admin += lv.DISCIPLINE_ADMIN_HOURS * _clip(levels.get("pipeline_discipline", 0.0))
     fire = cost * (
         lev.extra_reporting_hours
         + lv.URGENT_MEETING_HOURS * lev.meetings_this_week()
@@ -60,12 +61,12 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
     )
     internal = t.internal_share * contracted
     improvement_planned = t.improvement_share * contracted
-    improvement = improvement_planned * (1.0 - _clip(lev.level("cut_improvement", week)))
-    coaching = COACHING_SHARE * contracted * _clip(lev.level("coaching", week))
+    improvement = improvement_planned * (1.0 - _clip(levels.get("cut_improvement", 0.0)))
+    coaching = COACHING_SHARE * contracted * _clip(levels.get("coaching", 0.0))
     # Protected coaching replaces ad-hoc internal meetings first, down to half of them.
     internal -= min(coaching, INTERNAL_FLOOR * internal)
     care_planned = t.account_care_share * contracted
-    care = care_planned * (1.0 + CARE_BOOST * _clip(lev.level("account_care", week)))
+    care = care_planned * (1.0 + CARE_BOOST * _clip(levels.get("account_care", 0.0)))
     flexible = internal + improvement + coaching + care
     room = paid - admin - fire
     if room < 0.0:
@@ -81,7 +82,7 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
             care * squeeze,
         )
     selling = max(0.0, room - internal - improvement - coaching - care)
-    blitz = lv.BLITZ_SHARE * _clip(lev.level("call_blitz", week)) * selling
+    blitz = lv.BLITZ_SHARE * _clip(levels.get("call_blitz", 0.0)) * selling
     blitz_taken = min(selling, cost * blitz)
     selling -= blitz_taken
     fire += blitz_taken
@@ -128,7 +129,7 @@ def work_pipeline(
     plan.hours["idle"] = plan.hours["selling"] - used
     plan.hours["selling"] = used
 
-    discipline = _clip(plant.levers.level("pipeline_discipline", week))
+    discipline = _clip(plant.levers.levels(week).get("pipeline_discipline", 0.0))
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
     for lead in person.inbox:
