@@ -105,10 +105,8 @@ def run_experiment(
         context = multiprocessing.get_context("spawn")  # the same on Linux, macOS and Windows
         with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=context) as pool:
             futures = {pool.submit(_replication, scenario, seed, r): r for r in range(n)}
-            done = 0
-            for future in as_completed(futures):
+            for done, future in enumerate(as_completed(futures), start=1):
                 results[futures[future]] = future.result()
-                done += 1
                 if progress is not None:
                     progress(done, n)
     return summarize(scenario, seed, [r for r in results if r is not None])

@@ -322,7 +322,8 @@ def ensemble_recovery(
     n = p.shape[0]
     full_weeks, full_censored = measure(np.arange(n))
     rng = np.random.default_rng(seed)
-    boot = np.array([measure(rng.integers(0, n, n))[0] for _ in range(resamples)])
+    draws = [np.asarray(rng.integers(0, n, size=n), dtype=np.intp) for _ in range(resamples)]
+    boot = np.array([measure(rows)[0] for rows in draws])
     p10, p50, p90 = np.percentile(boot, [10, 50, 90])
     flag = 1.0 if full_censored else 0.0
     return {

@@ -40,8 +40,8 @@ class ReferenceConfig(Section):
         13,
         gt=0,
         le=520,
-        description="For kind eroding: time constant (weeks) of the goal's drift down toward results "
-        "(assumed: a quarter).",
+        description="For kind eroding: time constant (weeks) of the goal's drift down toward "
+        "results (assumed: a quarter).",
     )
     shared: bool = Field(
         False,

@@ -131,7 +131,8 @@ class MechanismsConfig(Section):
     fading_fixes: bool = Field(
         True,
         description="Quick fixes fade: a training's skill bump decays to its floor within "
-        "weeks. Off: the whole bump lasts.",
+        "weeks, and customers who saw a discount wait for the next one. Off: the whole bump "
+        "lasts and discounts leave no memory.",
     )
     fatigue: bool = Field(True, description="Fatigue builds and costs effectiveness. Off: none.")
     fix_time_cost: float = Field(

@@ -67,10 +67,7 @@ class Policy:
         band = self.threshold()
         self.last_band = band
         self._recent.append(error)
-        if abs(error) <= band:
-            effective = 0.0
-        else:
-            effective = error - math.copysign(band, error)
+        effective = 0.0 if abs(error) <= band else error - math.copysign(band, error)
         if self.integral_time_weeks is not None and self.integral_time_weeks > 0.0:
             candidate = self.integral + effective * dt_weeks / self.integral_time_weeks
             raw = self.gain * (effective + candidate)

@@ -1,0 +1,1 @@
+"""Simulated plants: the sales team (``sales``) and the thermostat teaching plant."""

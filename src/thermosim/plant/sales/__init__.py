@@ -1,0 +1,1 @@
+"""The sales plant: a team in its market (market, time, deals, accounts, people, levers)."""

@@ -79,7 +79,9 @@ class Accounts:
         level = cfg.satisfaction_reference * (0.75 + 0.25 * min(2.0, care_ratio))
         level -= 0.4 * max(0.0, fatigue - 0.1)
         level = min(1.0, max(0.0, level))
-        self.satisfaction += (level - self.satisfaction) / cfg.satisfaction_weeks
+        # Exact first-order step: stable for any time constant.
+        keep = math.exp(-1.0 / cfg.satisfaction_weeks)
+        self.satisfaction = level + (self.satisfaction - level) * keep
         gap = max(0.0, cfg.satisfaction_reference - self.satisfaction) / cfg.satisfaction_reference
         churn = cfg.churn_per_year / 52.0 * (1.0 + 3.0 * gap)
         u = self.stream.uniform()

@@ -106,5 +106,5 @@ class TeamLevers:
         self.extra_reporting_hours *= math.exp(-1.0 / REPORTING_STICKY_WEEKS)
         d = self.discount(week)
         weeks = DISCOUNT_LEARN_WEEKS if d > self.discount_memory else self.discount_memory_weeks
-        self.discount_memory += (d - self.discount_memory) / weeks
+        self.discount_memory = d + (self.discount_memory - d) * math.exp(-1.0 / weeks)
         self.started_this_week = []

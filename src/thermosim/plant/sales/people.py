@@ -16,6 +16,14 @@ REST_MOTIVATION = 0.7  # motivation at which attrition is at its base rate
 TRAINING_CAP = 0.3  # most lasting skill one-day trainings can add up to (assumed)
 
 
+def approach(value: float, goal: float, tau_weeks: float) -> float:
+    """Move ``value`` one week toward ``goal`` with time constant ``tau_weeks`` (exact, stable).
+
+    ``1 - exp(-1/tau)`` instead of ``1/tau`` keeps short time constants from overshooting.
+    """
+    return goal + (value - goal) * math.exp(-1.0 / tau_weeks)
+
+
 def ramp(person: Person, week: float, cfg: PeopleConfig) -> float:
     """Productivity of a (new) hire: from ramp_start to 1 over ramp_weeks, linearly."""
     if cfg.ramp_weeks <= 0.0:
@@ -41,7 +49,7 @@ def update_fatigue(
     overload = max(0.0, hours_worked - sustainable)
     rise = cfg.fatigue_per_overtime_hour * overload + cfg.fatigue_per_interruption * interruptions
     # Recovery needs slack: none at 10 hours over the sustainable level.
-    recovery = max(0.0, 1.0 - overload / 10.0) / cfg.fatigue_recovery_weeks
+    recovery = max(0.0, 1.0 - overload / 10.0) * (1.0 - math.exp(-1.0 / cfg.fatigue_recovery_weeks))
     fatigue += (1.0 - fatigue) * min(1.0, rise) - fatigue * recovery
     return min(1.0, max(0.0, fatigue))
 
@@ -72,8 +80,7 @@ def update_motivation(
     level -= cfg.change_motivation * changes
     level -= 0.3 * max(0.0, fatigue - REST_FATIGUE)
     level = min(1.0, max(0.0, level))
-    motivation += (level - motivation) / cfg.motivation_weeks
-    return min(1.0, max(0.0, motivation))
+    return min(1.0, max(0.0, approach(motivation, level, cfg.motivation_weeks)))
 
 
 def update_skill(
@@ -102,7 +109,9 @@ def update_skill(
         + cfg.coaching_gain * min(1.5, coaching_level)
         + cfg.improvement_gain * (min(1.5, improvement_level) - 1.0)
     )
-    person.capability += (target - person.capability) / cfg.capability_weeks
+    # Cutting improvement erodes skill, but never below a tenth of where the team started.
+    target = max(0.1 * cfg.skill_start, target)
+    person.capability = approach(person.capability, target, cfg.capability_weeks)
     if training > 0.0:
         bump = cfg.training_bump * training
         lasting = bump if not fading else bump * cfg.training_floor

@@ -30,8 +30,8 @@ from thermosim.shocks import ShockSchedule
 REVIEW_AT = 0.001
 PLAN_AT = 0.002
 BOOK_AT = 0.999
-HIRE_COOLDOWN_WEEKS = 8.0
-MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews  # capacity planning opens at most one vacancy per this many weeks
+HIRE_COOLDOWN_WEEKS = 8.0  # capacity planning opens at most one vacancy per this many weeks
+MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews
 
 StreamFactory = Callable[[str], Stream]
 
@@ -135,7 +135,12 @@ class SalesPlant:
         # Lognormal deal value; with noise off z is 0, so scale by the mean factor instead.
         spread = self._value_sigma * z if stream.noisy else self._value_mean_shift
         return Lead(
-            self.env.now, quality, u_qualify, u_win, u_close, u_spare,
+            self.env.now,
+            quality,
+            u_qualify,
+            u_win,
+            u_close,
+            u_spare,
             self._value_median * math.exp(spread),
         )
 

@@ -68,6 +68,7 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
     care_planned = t.account_care_share * contracted
     care = care_planned * (1.0 + CARE_BOOST * _clip(levels.get("account_care", 0.0)))
     flexible = internal + improvement + coaching + care
+    admin = min(admin, paid)  # a week cannot hold more admin than hours
     room = paid - admin - fire
     if room < 0.0:
         # Imposed hours exceed the week: the quick fixes are only partly done.
@@ -144,7 +145,9 @@ def work_pipeline(
 
     closes: list[tuple[float, float, float, bool]] = []
     discount = plant.levers.discount(week)
-    waiting = max(0.0, plant.levers.discount_memory - discount)
+    # Customers who remember a discount wait for the next one: a quick fix that turns against
+    # itself (part of the fading-fixes mechanism).
+    waiting = max(0.0, plant.levers.discount_memory - discount) if plant.mech.fading_fixes else 0.0
     win_factor = (
         d.win_probability
         * skill
