@@ -23,7 +23,7 @@ from thermosim.plant.sales import people as pp
 from thermosim.plant.sales.accounts import Accounts
 from thermosim.plant.sales.levers import BLITZ_LEAD_QUALITY, TeamLevers
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
-from thermosim.plant.sales.work import WeekPlan, plan_week, work_pipeline
+from thermosim.plant.sales.work import TeamWeek, WeekPlan, team_week, work_pipeline
 from thermosim.random_streams import Stream
 from thermosim.shocks import ShockSchedule
 
@@ -79,6 +79,10 @@ class SalesPlant:
         self.max_team = cfg.people.max_team_size or round(cfg.people.team_size * 1.2)
         self.vacancies_open = 0
         self._next_owner = 0  # round-robin lead routing
+        self._team_week: tuple[float, TeamWeek] | None = None  # shared by everyone this week
+        self._care_planned_per_person = (
+            cfg.time.account_care_share * cfg.time.contracted_hours_per_week
+        )
         self._value_median = cfg.deals.deal_value_eur
         self._value_sigma = cfg.deals.deal_value_sigma
         self._value_mean_shift = 0.5 * cfg.deals.deal_value_sigma**2
@@ -189,8 +193,11 @@ class SalesPlant:
 
     def _work_one_week(self, person: Person) -> None:
         now = self.env.now
-        plan = plan_week(person, self, now)
-        closes = work_pipeline(person, self, plan, now)
+        if self._team_week is None or self._team_week[0] != now:
+            self._team_week = (now, team_week(self, now))
+        tw = self._team_week[1]
+        plan = tw.plan_for_person()
+        closes = work_pipeline(person, self, plan, tw, now)
         self._book_hours(plan)
         for delay, value_eur, margin, won in closes:
             self.env.timeout(delay).callbacks.append(self._closer(value_eur, margin, won))
@@ -219,15 +226,14 @@ class SalesPlant:
 
     def _book_hours(self, plan: WeekPlan) -> None:
         hours = self.week.hours
-        for key, value in plan.hours.items():
+        mine = plan.hours
+        for key, value in mine.items():
             hours[key] = hours.get(key, 0.0) + value
-        used = sum(v for k, v in plan.hours.items() if k != "paid")
-        self._care_hours_planned += (
-            self.cfg.time.account_care_share * self.cfg.time.contracted_hours_per_week
-        )
-        self.ledger.max_overbooked_hours = max(
-            self.ledger.max_overbooked_hours, used - plan.hours["paid"]
-        )
+        paid = mine["paid"]
+        overbooked = sum(mine.values()) - 2.0 * paid  # every use but "paid", minus paid
+        self._care_hours_planned += self._care_planned_per_person
+        if overbooked > self.ledger.max_overbooked_hours:
+            self.ledger.max_overbooked_hours = overbooked
 
     def _update_person(self, person: Person, plan: WeekPlan, now: float) -> None:
         cfg = self.cfg.people

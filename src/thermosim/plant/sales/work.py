@@ -42,8 +42,57 @@ class WeekPlan:
     training: float = 0.0
 
 
-def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
-    """Divide one person's week: imposed hours first, then protected time, selling the rest."""
+@dataclass(frozen=True, slots=True)
+class TeamWeek:
+    """What is the same for every salesperson this week: the plan and the market's terms."""
+
+    plan: WeekPlan
+    discipline: float  # pipeline discipline in force, 0..1
+    win_base: float  # win chance before the person's skill, fatigue and the deal's quality
+    size: float  # deal value multiplier (price shocks, discount)
+    margin: float  # gross margin of a deal won now
+
+    def plan_for_person(self) -> WeekPlan:
+        """A fresh copy of the plan that one person's work may fill in."""
+        p = self.plan
+        return WeekPlan(
+            dict(p.hours),
+            p.blitz_leads,
+            p.interruptions,
+            p.coaching_level,
+            p.improvement_level,
+            p.training,
+        )
+
+
+def team_week(plant: SalesPlant, week: float) -> TeamWeek:
+    """Everything about this week that does not depend on the person (computed once a week)."""
+    d = plant.cfg.deals
+    levers = plant.levers
+    discount = levers.discount(week)
+    # Customers who remember a discount wait for the next one: a quick fix that turns against
+    # itself (part of the fading-fixes mechanism).
+    waiting = max(0.0, levers.discount_memory - discount) if plant.mech.fading_fixes else 0.0
+    win_base = (
+        d.win_probability
+        * plant.schedule.factor("win_rate", week)
+        * (1.0 + d.discount_win_lift * discount)
+        * max(0.0, 1.0 - lv.DISCOUNT_WAIT_PENALTY * waiting)
+    )
+    return TeamWeek(
+        plan=plan_week(plant, week),
+        discipline=_clip(levers.levels(week).get("pipeline_discipline", 0.0)),
+        win_base=win_base,
+        size=plant.schedule.factor("deal_size", week) * (1.0 - discount),
+        margin=(d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0,
+    )
+
+
+def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
+    """Divide a salesperson's week: imposed hours first, then protected time, selling the rest.
+
+    Every person gets the same plan: levers and pressure act on the whole team.
+    """
     t = plant.cfg.time
     lev = plant.levers
     contracted = t.contracted_hours_per_week
@@ -108,9 +157,9 @@ def plan_week(person: Person, plant: SalesPlant, week: float) -> WeekPlan:
 
 
 def work_pipeline(
-    person: Person, plant: SalesPlant, plan: WeekPlan, week: float
+    person: Person, plant: SalesPlant, plan: WeekPlan, tw: TeamWeek, week: float
 ) -> list[tuple[float, float, float, bool]]:
-    """Spend the selling hours on leads and opportunities.
+    """Spend one person's selling hours on leads and opportunities.
 
     Returns
     -------
@@ -118,24 +167,25 @@ def work_pipeline(
         Opportunities that close this week, to be booked at ``now + delay``.
     """
     d = plant.cfg.deals
+    hours = plan.hours
     eff = effectiveness(person, week, plant.cfg.people)
     skill = max(0.05, person.skill)
-    capacity = plan.hours["selling"] * eff
+    capacity = hours["selling"] * eff
     opp_need = d.opportunity_hours / d.cycle_weeks / skill**0.5
     demand = (
         len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
     )
     served = 1.0 if demand <= capacity else capacity / demand
-    used = min(plan.hours["selling"], demand / eff if eff > 0 else 0.0)
-    plan.hours["idle"] = plan.hours["selling"] - used
-    plan.hours["selling"] = used
+    used = min(hours["selling"], demand / eff if eff > 0 else 0.0)
+    hours["idle"] = hours["selling"] - used
+    hours["selling"] = used
 
-    discipline = _clip(plant.levers.levels(week).get("pipeline_discipline", 0.0))
+    discipline = tw.discipline
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
+    chance = d.qualify_probability * rushed * (1.0 - 0.25 * discipline)
     for lead in person.inbox:
-        chance = d.qualify_probability * lead.quality * rushed * (1.0 - 0.25 * discipline)
-        if lead.u_qualify < chance:
+        if lead.u_qualify < chance * lead.quality:
             quality = lead.quality * (1.0 + 0.4 * discipline)
             person.opportunities.append(Opportunity(lead, week, quality))
             ledger.leads_qualified += 1
@@ -144,27 +194,18 @@ def work_pipeline(
     person.inbox.clear()
 
     closes: list[tuple[float, float, float, bool]] = []
-    discount = plant.levers.discount(week)
-    # Customers who remember a discount wait for the next one: a quick fix that turns against
-    # itself (part of the fading-fixes mechanism).
-    waiting = max(0.0, plant.levers.discount_memory - discount) if plant.mech.fading_fixes else 0.0
-    win_factor = (
-        d.win_probability
-        * skill
-        * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
-        * plant.schedule.factor("win_rate", week)
-        * (1.0 + d.discount_win_lift * discount)
-        * max(0.0, 1.0 - lv.DISCOUNT_WAIT_PENALTY * waiting)
-    )
-    size = plant.schedule.factor("deal_size", week) * (1.0 - discount)
-    margin = (d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0
+    win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
+    size, margin = tw.size, tw.margin
+    step = served / d.cycle_weeks
+    neglecting = served < 0.5
+    neglect_limit = d.neglect_weeks
     still_open: list[Opportunity] = []
     for opp in person.opportunities:
         if opp.opened_week < week:  # opportunities qualified just now start next week
-            opp.progress += served / d.cycle_weeks
-            opp.neglected_weeks = opp.neglected_weeks + 1 if served < 0.5 else 0
+            opp.progress += step
+            opp.neglected_weeks = opp.neglected_weeks + 1 if neglecting else 0
         lead = opp.lead
-        if opp.neglected_weeks >= d.neglect_weeks:
+        if opp.neglected_weeks >= neglect_limit:
             closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
         elif opp.progress >= 1.0:
             won = lead.u_win < min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
