@@ -66,20 +66,47 @@ class _Controller:
     imposed: float | None  # fixed reference for member metrics; None = the plant's target
 
 
+def _fixed_reference(scenario: Scenario, variant: Variant, metric: str) -> float | None:
+    """The reference of a loop on a ratio metric (margin, satisfaction); None = the target.
+
+    Defaults when a variant names none: the plant's own gross margin and reference satisfaction.
+    """
+    plant = scenario.plant
+    if metric not in ("margin", "satisfaction") or plant.kind != "sales":
+        return None
+    default = (
+        plant.deals.gross_margin if metric == "margin" else plant.accounts.satisfaction_reference
+    )
+    return variant.member_targets.get(metric, default)
+
+
 def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Controller]:
     """Build one loop for the team, or one per member metric (fragmented steering)."""
-    thermo = scenario.plant.kind == "thermostat"
-    dt = variant.policy.review_weeks
-    metrics = variant.member_metrics or ("temperature" if thermo else variant.perception.metric,)
-    scale = scenario.plant.heater_lift_c if scenario.plant.kind == "thermostat" else None
+    plant = scenario.plant
+    members = variant.member_metrics
+    if plant.kind == "thermostat":
+        metrics: tuple[str, ...] = ("temperature",)
+        scale: float | None = (
+            plant.heater_lift_c
+        )  # error per unit of heater range: gain = loop gain
+    else:
+        metrics = members or (variant.perception.metric,)
+        scale = None  # relative to the reference
+    r, pol, ref = variant.perception, variant.policy, variant.reference
+    dt = pol.review_weeks
     result = []
     for metric in metrics:
-        ref = variant.reference
-        r = variant.perception
-        pol = variant.policy
-        # Reporting noise is given relative to the error scale (the target, or the heater range).
-        noise_scale = scale if scale is not None else _nominal(scenario, variant, metric)
-        noise = r.noise * noise_scale
+        fixed = _fixed_reference(scenario, variant, metric)
+        level = ref.level
+        if members and metric == "revenue":
+            level = variant.member_targets.get("revenue", ref.level)
+        # Reporting noise is relative to the error scale: the target, or the heater range.
+        if scale is not None:
+            noise = r.noise * scale
+        elif fixed is not None:
+            noise = r.noise * fixed
+        else:
+            noise = r.noise * level * plant.target_eur_per_week  # type: ignore[union-attr]
         perception = Perception(
             delay_steps=round(r.delay_weeks / dt),
             window_steps=max(1, round(r.window_weeks / dt)),
@@ -93,10 +120,9 @@ def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Co
             control_limit_sigma=pol.control_limit_sigma,
         )
         reference = Reference(
-            ref.kind, ref.level, ref.raise_to, ref.raise_week, ref.ramp_weeks, ref.tau_goal_weeks
+            ref.kind, level, ref.raise_to, ref.raise_week, ref.ramp_weeks, ref.tau_goal_weeks
         )
-        loop = Loop(metric, reference, perception, policy, scale=scale)
-        who = "team" if not variant.member_metrics else metric
+        who = metric if members else "team"
         playbook = Playbook(
             variant.levers.repertoire,
             variant.levers.mode,
@@ -105,15 +131,9 @@ def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Co
             metric,
             who,
         )
-        fixed = None if metric in ("revenue", "temperature") else variant.member_targets.get(metric)
+        loop = Loop(metric, reference, perception, policy, scale=scale)
         result.append(_Controller(loop, playbook, 1.0 / len(metrics), fixed))
     return result
-
-
-def _nominal(scenario: Scenario, variant: Variant, metric: str) -> float:
-    if metric in ("revenue",) or scenario.plant.kind != "sales":
-        return scenario.plant.target_eur_per_week if scenario.plant.kind == "sales" else 1.0
-    return variant.member_targets.get(metric, 1.0)
 
 
 class _Replication:
@@ -204,8 +224,7 @@ class _Replication:
                 started=started,
                 pressure=sum(outputs) / len(outputs),
                 missed=review.perceived is not None and review.error > band,
-                shared_progress=controller_shared(self.variant)
-                and (review.error <= band or improving),
+                shared_progress=_shares_goal(self.variant) and (review.error <= band or improving),
             )
         )
 
@@ -262,7 +281,7 @@ class _Replication:
         )
 
 
-def controller_shared(variant: Variant) -> bool:
+def _shares_goal(variant: Variant) -> bool:
     """Whether the variant's goal is shared with the team (a clear common set point)."""
     return variant.reference.shared and not variant.member_metrics
 

@@ -63,7 +63,7 @@ class Accounts:
             return 0.0
         return count * mean_eur * max(0.0, 1.0 + ORDER_VALUE_CV * z / math.sqrt(count))
 
-    def update(self, care_ratio: float, fatigue: float, lost_deals: int, won_deals: int) -> None:
+    def update(self, care_ratio: float, fatigue: float, won_deals: int) -> None:
         """Weekly: satisfaction follows care and quality; churn and new accounts adjust the base.
 
         Parameters
@@ -72,8 +72,8 @@ class Accounts:
             Account-care hours relative to the planned share (1 = as planned).
         fatigue
             Mean team fatigue: tired people make mistakes customers notice.
-        lost_deals, won_deals
-            This week's closes; won deals sometimes become repeat accounts.
+        won_deals
+            This week's wins; some become repeat accounts.
         """
         cfg = self.cfg
         level = cfg.satisfaction_reference * (0.75 + 0.25 * min(2.0, care_ratio))
@@ -89,4 +89,3 @@ class Accounts:
         self.regular -= self.regular * churn * (0.5 + u)
         self.regular += won_deals * cfg.new_account_probability
         self.regular = max(0.0, self.regular)
-        del lost_deals  # lost deals affect satisfaction only through care and fatigue

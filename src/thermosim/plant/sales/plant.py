@@ -284,15 +284,14 @@ class SalesPlant:
                 self.ledger.leads_dropped += 1
         person.opportunities.clear()
         person.inbox.clear()
-        self.env.process(self._refill(now))
+        self.env.process(self._refill())
 
-    def _refill(self, now: float) -> Generator[Any, Any, None]:
+    def _refill(self) -> Generator[Any, Any, None]:
         """Fill a vacancy after the hiring delay; the new hire ramps up."""
         self.vacancies_open += 1
         yield self.env.timeout(self.cfg.people.hiring_weeks)
         self.vacancies_open -= 1
         self.env.process(self._work(self._hire(self.env.now)))
-        del now
 
     # --- interface for the engine --------------------------------------------------------
 
@@ -333,7 +332,7 @@ class SalesPlant:
         headcount = len(self.team) + self.vacancies_open
         if headcount < self.max_team and week - self._last_hire_week >= HIRE_COOLDOWN_WEEKS:
             self._last_hire_week = week
-            self.env.process(self._refill(week))
+            self.env.process(self._refill())
 
     def close_week(self, week: float) -> dict[str, float]:
         """Book repeat orders, update customers, and return the week's row of series."""
@@ -350,7 +349,7 @@ class SalesPlant:
             if self._care_hours_planned
             else 0.0
         )
-        self.accounts.update(care_ratio, fatigue, w.lost, w.won)
+        self.accounts.update(care_ratio, fatigue, w.won)
         row = {
             "revenue": revenue,
             "target": self.target(week),
