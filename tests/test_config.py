@@ -45,8 +45,11 @@ def test_preset_fields_can_be_overridden_one_by_one(tmp_path: Path) -> None:
 
 
 def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
-    write(tmp_path, MINIMAL + "horizon_weeks: 52\nplant: {kind: sales, people: {team_size: 7}}\n",
-          "base.yaml")
+    write(
+        tmp_path,
+        MINIMAL + "horizon_weeks: 52\nplant: {kind: sales, people: {team_size: 7}}\n",
+        "base.yaml",
+    )
     path = write(
         tmp_path,
         "name: child\nextends: base.yaml\nplant: {kind: sales, deals: {cycle_weeks: 4}}\n"
@@ -71,24 +74,47 @@ def test_shipped_base_by_name(tmp_path: Path) -> None:
         (MINIMAL + "horizon_weks: 10\n", "horizon_weks", "Extra inputs are not permitted"),
         (MINIMAL + "horizon_weeks: ten\n", "horizon_weeks", "valid integer"),
         (MINIMAL + "horizon_weeks: 2\n", "horizon_weeks", "greater than or equal to 4"),
-        (MINIMAL + "plant: {kind: sales, people: {team_size: -3}}\n", "plant.sales.people.team_size",
-         "greater than or equal to 1"),
-        (MINIMAL + "plant: {kind: sales, deals: {win_probability: 1.5}}\n",
-         "plant.sales.deals.win_probability", "less than or equal to 1"),
-        ("name: t\nvariants:\n  - {name: a, preset: reactiv}\n", "variants.0.preset",
-         "did you mean 'reactive'"),
-        ("name: t\nvariants:\n  - {name: a, preset: steered, policy: {gian: 1}}\n",
-         "variants.0.policy.gian", "Extra inputs are not permitted"),
-        ("name: t\nvariants:\n  - {name: a, levers: {repertoire: [call_blits]}}\n",
-         "variants.0.levers.repertoire", "did you mean 'call_blitz'"),
-        (MINIMAL + "shocks:\n  - {kind: lost_acount, week: 3}\n", "shocks.0",
-         "lost_account"),
-        (MINIMAL + "shocks:\n  - {kind: lead_rate, week: 3}\n", "shocks.0.lead_rate.factor",
-         "Field required"),
-        ("name: t\nvariants:\n  - {name: a, preset: reactive}\n  - {name: a, preset: steered}\n",
-         "", "variant names must be unique; repeated: a"),
-        (MINIMAL + "shocks:\n  - {kind: outside_temperature, week: 3, delta_c: -5}\n", "",
-         "does not apply to the sales plant"),
+        (
+            MINIMAL + "plant: {kind: sales, people: {team_size: -3}}\n",
+            "plant.sales.people.team_size",
+            "greater than or equal to 1",
+        ),
+        (
+            MINIMAL + "plant: {kind: sales, deals: {win_probability: 1.5}}\n",
+            "plant.sales.deals.win_probability",
+            "less than or equal to 1",
+        ),
+        (
+            "name: t\nvariants:\n  - {name: a, preset: reactiv}\n",
+            "variants.0.preset",
+            "did you mean 'reactive'",
+        ),
+        (
+            "name: t\nvariants:\n  - {name: a, preset: steered, policy: {gian: 1}}\n",
+            "variants.0.policy.gian",
+            "Extra inputs are not permitted",
+        ),
+        (
+            "name: t\nvariants:\n  - {name: a, levers: {repertoire: [call_blits]}}\n",
+            "variants.0.levers.repertoire",
+            "did you mean 'call_blitz'",
+        ),
+        (MINIMAL + "shocks:\n  - {kind: lost_acount, week: 3}\n", "shocks.0", "lost_account"),
+        (
+            MINIMAL + "shocks:\n  - {kind: lead_rate, week: 3}\n",
+            "shocks.0.lead_rate.factor",
+            "Field required",
+        ),
+        (
+            "name: t\nvariants:\n  - {name: a, preset: reactive}\n  - {name: a, preset: steered}\n",
+            "",
+            "variant names must be unique; repeated: a",
+        ),
+        (
+            MINIMAL + "shocks:\n  - {kind: outside_temperature, week: 3, delta_c: -5}\n",
+            "",
+            "does not apply to the sales plant",
+        ),
     ],
 )
 def test_bad_fields_are_refused_with_field_and_expectation(
@@ -107,7 +133,11 @@ def test_all_problems_of_a_file_are_listed_at_once(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL + "horizon_weeks: 1\nseed: -1\nreplications: 0\n")
     with pytest.raises(ScenarioError, match="3 problem") as info:
         thermosim.load_scenario(path)
-    assert {p.split(":")[0] for p in info.value.problems} == {"horizon_weeks", "seed", "replications"}
+    assert {p.split(":")[0] for p in info.value.problems} == {
+        "horizon_weeks",
+        "seed",
+        "replications",
+    }
 
 
 @pytest.mark.parametrize(
