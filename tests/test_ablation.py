@@ -1,9 +1,10 @@
 """Mechanisms, not assertions: switching off what makes reacting costly shrinks the gap.
 
-The mechanisms: noise-chasing (market noise that a manager reading last week's number takes for
-a signal), fading fixes, fatigue, and the selling time fixes take. Switched off through the
-scenario's ``mechanisms`` block, the steered-vs-reactive difference in revenue_cv and fatigue_mean
-must shrink by at least half.
+The mechanisms: noise-chasing (a manager who reads last week's number in a noisy market takes
+luck for a signal), fading fixes, fatigue, and the selling time fixes take. Switched off (the
+``mechanisms`` block, and the reactive manager reading the 8-week trend instead of last week:
+deal lumpiness stays in weekly numbers even without market noise), the steered-vs-reactive
+difference in revenue_cv and fatigue_mean must shrink by at least half.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def _gaps(overrides: dict[str, Any]) -> dict[str, float]:
 
 OFF: dict[str, Any] = {
     "mechanisms": {"noise": False, "fading_fixes": False, "fatigue": False, "fix_time_cost": 0},
+    "variants": [
+        # Everything else about the reactive team stays: high gain, no memory, quick fixes.
+        {"name": "reactive", "preset": "reactive", "perception": {"window_weeks": 8}},
+        {"name": "steered", "preset": "steered"},
+    ],
 }
 
 

@@ -21,7 +21,7 @@ BLITZ_SHARE = 0.3  # share of selling hours a full call blitz moves to cold call
 BLITZ_HOURS_PER_LEAD = 4.0  # cold-calling hours per extra lead
 BLITZ_LEAD_QUALITY = 0.6  # blitz leads qualify and win less often
 DISCIPLINE_ADMIN_HOURS = 1.0  # CRM hygiene per week at full pipeline discipline
-COORDINATION_HOURS = 3.0  # hours a member spends per unit of push on a contested shared lever
+COORDINATION_HOURS = 1.5  # hours a member spends per unit of push on a contested shared lever
 DISCOUNT_WAIT_PENALTY = 1.5  # win chance lost per unit of remembered-but-absent discount
 DISCOUNT_LEARN_WEEKS = 4.0  # customers learn a discount quickly and forget it slowly
 

@@ -13,7 +13,7 @@ from thermosim.plant.sales.state import Person
 
 REST_FATIGUE = 0.1  # fatigue of a rested team: attrition is at its base rate here
 REST_MOTIVATION = 0.7  # motivation at which attrition is at its base rate
-TRAINING_CAP = 0.3  # most lasting skill one-day trainings can add up to (assumed)
+TRAINING_CAP = 0.15  # most lasting skill one-day trainings can add up to (assumed)
 
 
 def approach(value: float, goal: float, tau_weeks: float) -> float:

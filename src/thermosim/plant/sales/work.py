@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from thermosim.plant.sales.plant import SalesPlant
 
 COACHING_SHARE = 0.10  # a full coaching level protects 10% of contracted hours (design default)
-INTERNAL_FLOOR = 0.5  # share of internal meeting time coaching may replace
+COACHING_FROM_INTERNAL = 0.7  # most coaching time replaces internal meetings; the rest is selling
 CARE_BOOST = 0.5  # full account care adds half the planned care hours
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
@@ -112,8 +112,9 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
     improvement_planned = t.improvement_share * contracted
     improvement = improvement_planned * (1.0 - _clip(levels.get("cut_improvement", 0.0)))
     coaching = COACHING_SHARE * contracted * _clip(levels.get("coaching", 0.0))
-    # Protected coaching replaces ad-hoc internal meetings first, down to half of them.
-    internal -= min(coaching, INTERNAL_FLOOR * internal)
+    # Protected coaching replaces part of the ad-hoc internal meetings; the rest (ride-alongs,
+    # role play) comes out of selling time: the cost that makes investing "worse before better".
+    internal -= min(COACHING_FROM_INTERNAL * coaching, internal)
     care_planned = t.account_care_share * contracted
     care = care_planned * (1.0 + CARE_BOOST * _clip(levels.get("account_care", 0.0)))
     flexible = internal + improvement + coaching + care
@@ -184,10 +185,11 @@ def work_pipeline(
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
     chance = d.qualify_probability * rushed * (1.0 - 0.25 * discipline)
+    fresh: list[Opportunity] = []  # qualified now: worked from next week
     for lead in person.inbox:
         if lead.u_qualify < chance * lead.quality:
             quality = lead.quality * (1.0 + 0.4 * discipline)
-            person.opportunities.append(Opportunity(lead, week, quality))
+            fresh.append(Opportunity(lead, week, quality))
             ledger.leads_qualified += 1
         else:
             ledger.leads_rejected += 1
@@ -196,14 +198,16 @@ def work_pipeline(
     closes: list[tuple[float, float, float, bool]] = []
     win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
     size, margin = tw.size, tw.margin
-    step = served / d.cycle_weeks
-    neglecting = served < 0.5
     neglect_limit = d.neglect_weeks
+    # Triage when short of time: the deals closest to closing get their hours first; the least
+    # advanced get what is left, and a deal neglected for neglect_weeks is lost.
+    existing = sorted(person.opportunities, key=_progress, reverse=True)
+    fully_served = served * len(existing)  # how many deals get their full weekly need
     still_open: list[Opportunity] = []
-    for opp in person.opportunities:
-        if opp.opened_week < week:  # opportunities qualified just now start next week
-            opp.progress += step
-            opp.neglected_weeks = opp.neglected_weeks + 1 if neglecting else 0
+    for rank, opp in enumerate(existing):
+        share = min(1.0, max(0.0, fully_served - rank))
+        opp.progress += share / d.cycle_weeks
+        opp.neglected_weeks = opp.neglected_weeks + 1 if share < 0.5 else 0
         lead = opp.lead
         if opp.neglected_weeks >= neglect_limit:
             closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
@@ -212,5 +216,10 @@ def work_pipeline(
             closes.append((lead.u_close * CLOSE_SPREAD, lead.value_eur * size, margin, won))
         else:
             still_open.append(opp)
+    still_open.extend(fresh)
     person.opportunities = still_open
     return closes
+
+
+def _progress(opp: Opportunity) -> float:
+    return opp.progress
