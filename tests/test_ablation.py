@@ -1,10 +1,11 @@
 """Mechanisms, not assertions: switching off what makes reacting costly shrinks the gap.
 
 The mechanisms: noise-chasing (a manager who reads last week's number in a noisy market takes
-luck for a signal), fading fixes, fatigue, and the selling time fixes take. Switched off (the
-``mechanisms`` block, and the reactive manager reading the 8-week trend instead of last week:
-deal lumpiness stays in weekly numbers even without market noise), the steered-vs-reactive
-difference in revenue_cv and fatigue_mean must shrink by at least half.
+luck for a signal), fading fixes, fatigue, and the selling time fixes take. The market stays as
+noisy as it is; what is switched off is chasing it (the reactive manager reads the 8-week trend,
+and keeps high gain, no memory and quick fixes) and the three plant mechanisms in the scenario's
+``mechanisms`` block. The steered-vs-reactive difference in revenue_cv and fatigue_mean must
+shrink by at least half.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _gaps(overrides: dict[str, Any]) -> dict[str, float]:
 
 
 OFF: dict[str, Any] = {
-    "mechanisms": {"noise": False, "fading_fixes": False, "fatigue": False, "fix_time_cost": 0},
+    "mechanisms": {"fading_fixes": False, "fatigue": False, "fix_time_cost": 0},
     "variants": [
         # Everything else about the reactive team stays: high gain, no memory, quick fixes.
         {"name": "reactive", "preset": "reactive", "perception": {"window_weeks": 8}},

@@ -19,7 +19,7 @@ from thermosim.control import Intervention, Loop, Perception, Playbook, Policy, 
 from thermosim.plant.base import Decision, Plant
 from thermosim.plant.sales.plant import BOOK_AT, REVIEW_AT, SalesPlant
 from thermosim.plant.thermostat import ThermostatPlant
-from thermosim.random_streams import Stream, stream_seed
+from thermosim.random_streams import Stream, named_stream
 from thermosim.shocks import ShockSchedule, fire_one_offs
 
 SHOCK_AT = 0.0015  # one-off shocks land after the review and before the week is planned
@@ -101,7 +101,10 @@ def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Co
         if members and metric == "revenue":
             level = variant.member_targets.get("revenue", ref.level)
         # Reporting noise is relative to the error scale: the target, or the heater range.
-        if scale is not None:
+        # With the noise mechanism off, reports are exact too.
+        if not scenario.mechanisms.noise:
+            noise = 0.0
+        elif scale is not None:
             noise = r.noise * scale
         elif fixed is not None:
             noise = r.noise * fixed
@@ -148,7 +151,7 @@ class _Replication:
         noisy = scenario.mechanisms.noise
 
         def streams(name: str) -> Stream:
-            return Stream(stream_seed(seed, replication, name), noisy=noisy)
+            return named_stream(seed, replication, name, noisy)
 
         self.schedule = ShockSchedule(scenario.shocks)
         self.plant: Plant

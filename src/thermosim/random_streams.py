@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 import zlib
+from statistics import NormalDist
 
 import numpy as np
 
 _BATCH = 512
+_POISSON_NORMAL_ABOVE = 50.0  # above this rate the inverse-CDF search gets long; use a normal
+_STANDARD_NORMAL = NormalDist()
 # Noise off: each channel walks its own Weyl sequence (frac(k * sqrt(prime))), so the draws for
 # different attributes of one lead (qualify, win, close time) are evenly spread and uncorrelated.
 _WEYL = tuple(math.sqrt(p) % 1.0 for p in (2, 3, 5, 7, 11, 13, 17, 19))
@@ -22,6 +25,12 @@ def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequenc
     """Seed of stream ``name`` in ``replication``: independent of variant, stable across runs."""
     # crc32 rather than hash(): str hashes are salted per process, which would break spawn workers.
     return np.random.SeedSequence([seed, replication, zlib.crc32(name.encode("utf-8"))])
+
+
+def named_stream(seed: int, replication: int, name: str, noisy: bool) -> Stream:
+    """The stream called ``name`` in a replication (noise off: its phase depends on the name)."""
+    phase = zlib.crc32(name.encode("utf-8")) / 2**32
+    return Stream(stream_seed(seed, replication, name), noisy=noisy, phase=phase)
 
 
 class Stream:
@@ -35,9 +44,12 @@ class Stream:
         False replaces each draw by its expectation (uniforms by an evenly spread sequence).
     """
 
-    def __init__(self, seed: np.random.SeedSequence, noisy: bool = True) -> None:
+    def __init__(
+        self, seed: np.random.SeedSequence, noisy: bool = True, phase: float = 0.5
+    ) -> None:
         self.rng = np.random.default_rng(seed)
         self.noisy = noisy
+        self._phase = phase  # noise off: where the Weyl sequences start (differs per stream)
         self._u: list[float] = []
         self._z: list[float] = []
         self._rows: list[tuple[float, float, float, float, float]] = []
@@ -48,7 +60,7 @@ class Stream:
         """A uniform number in [0, 1); ``channel`` separates attributes when noise is off."""
         if not self.noisy:
             self._k[channel] += 1
-            return (0.5 + self._k[channel] * _WEYL[channel]) % 1.0
+            return (self._phase + self._k[channel] * _WEYL[channel]) % 1.0
         if not self._u:
             self._u = self.rng.random(_BATCH).tolist()
         return self._u.pop()
@@ -88,12 +100,54 @@ class Stream:
         return median * math.exp(sigma * self.normal())
 
     def poisson(self, lam: float) -> int:
-        """A Poisson count; noise off rounds the expectation, carrying the remainder forward."""
-        if lam <= 0.0:
-            return 0
+        """A Poisson count from exactly one uniform (inverse CDF).
+
+        One uniform per draw whatever the rate, so two variants whose rates differ stay on the
+        same stream, and a higher rate never gives a lower count from the same luck. Noise off
+        rounds the expectation, carrying the remainder forward.
+        """
         if not self.noisy:
-            total = lam + self._carry
+            total = max(0.0, lam) + self._carry
             count = math.floor(total)
             self._carry = total - count
             return count
-        return int(self.rng.poisson(lam))
+        u = self.uniform()
+        if lam <= 0.0:
+            return 0
+        if lam > _POISSON_NORMAL_ABOVE:
+            # Normal approximation with continuity correction, from the same single uniform.
+            z = _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12))
+            return max(0, math.floor(lam + math.sqrt(lam) * z + 0.5))
+        k, p = 0, math.exp(-lam)
+        cumulative = p
+        while u > cumulative:
+            k += 1
+            p *= lam / k
+            cumulative += p
+            if p < 1e-17 and cumulative < u:  # rounding left u beyond the total: stop
+                break
+        return k
+
+
+class Decisions:
+    """Yes/no outcomes with probability p: random, or (noise off) as evenly as possible.
+
+    Noisy: ``u < p`` with the uniform ``u`` drawn earlier (a lead's own luck). Noise off: error
+    diffusion per channel (add p, say yes each time the sum passes 1), so a 25% win chance wins
+    exactly every fourth deal and no lumpiness is left for a manager to react to.
+    """
+
+    def __init__(self, noisy: bool) -> None:
+        self.noisy = noisy
+        self._sums: dict[str, float] = {}
+
+    def __call__(self, u: float, p: float, channel: str) -> bool:
+        """Decide one outcome."""
+        if self.noisy:
+            return u < p
+        total = self._sums.get(channel, 0.5) + min(1.0, max(0.0, p))
+        if total >= 1.0:
+            self._sums[channel] = total - 1.0
+            return True
+        self._sums[channel] = total
+        return False

@@ -56,7 +56,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "base": 0.0,
         },
         "member_metrics": ["revenue", "margin", "satisfaction"],
-        "member_targets": {"revenue": 1.1, "margin": 0.34, "satisfaction": 0.8},
+        "member_targets": {"revenue": 1.1, "margin": 0.35, "satisfaction": 0.8},
     },
     # Steering as in `steered`, but the goal drifts toward what the team achieves.
     "eroding-goals": {

@@ -122,11 +122,11 @@ class DealsConfig(Section):
         0.15, ge=0, le=0.9, description="Discount at full discount push (assumed)."
     )
     discount_win_lift: float = Field(
-        2.0,
+        1.5,
         ge=0,
         le=20,
         description="Relative lift of the win chance per unit of discount (assumed: 10% off "
-        "-> +20% wins).",
+        "-> +15% wins).",
     )
     discount_memory_weeks: float = Field(
         26,

@@ -40,7 +40,7 @@ class Reference:
         raise_to: float = 1.0,
         raise_week: float = 0.0,
         ramp_weeks: float = 0.0,
-        tau_goal_weeks: float = 26.0,
+        tau_goal_weeks: float = 13.0,
     ) -> None:
         self.kind = kind
         self.level = level

@@ -9,9 +9,14 @@ from __future__ import annotations
 import math
 
 from thermosim.config.sales import AccountsConfig
+from thermosim.plant.sales.people import REST_FATIGUE
 from thermosim.random_streams import Stream
 
 ORDER_VALUE_CV = 0.5  # spread of a single repeat order's value (assumed)
+ORDER_PULL_EXPONENT = 0.5  # repeat orders ~ (satisfaction / reference) ** this (concave; assumed)
+CARE_WEIGHT = 0.25  # share of satisfaction that depends on care hours (assumed)
+FATIGUE_QUALITY_LOSS = 0.4  # satisfaction lost per unit of fatigue above rest (mistakes; assumed)
+CHURN_GAP_FACTOR = 3.0  # churn multiplier per unit of relative satisfaction shortfall (assumed)
 
 
 class Accounts:
@@ -45,7 +50,7 @@ class Accounts:
         """Revenue from repeat orders this week (EUR)."""
         cfg = self.cfg
         # Concave: delighted customers order somewhat more, unhappy ones clearly less.
-        pull = (self.satisfaction / cfg.satisfaction_reference) ** 0.5
+        pull = (self.satisfaction / cfg.satisfaction_reference) ** ORDER_PULL_EXPONENT
         count = self.stream.poisson(self.regular * cfg.order_rate_per_week * pull)
         z = self.stream.normal()
         revenue = self._value(count, cfg.order_value_eur, z)
@@ -76,14 +81,15 @@ class Accounts:
             This week's wins; some become repeat accounts.
         """
         cfg = self.cfg
-        level = cfg.satisfaction_reference * (0.75 + 0.25 * min(2.0, care_ratio))
-        level -= 0.4 * max(0.0, fatigue - 0.1)
+        care = min(2.0, care_ratio)
+        level = cfg.satisfaction_reference * (1.0 - CARE_WEIGHT + CARE_WEIGHT * care)
+        level -= FATIGUE_QUALITY_LOSS * max(0.0, fatigue - REST_FATIGUE)
         level = min(1.0, max(0.0, level))
         # Exact first-order step: stable for any time constant.
         keep = math.exp(-1.0 / cfg.satisfaction_weeks)
         self.satisfaction = level + (self.satisfaction - level) * keep
         gap = max(0.0, cfg.satisfaction_reference - self.satisfaction) / cfg.satisfaction_reference
-        churn = cfg.churn_per_year / 52.0 * (1.0 + 3.0 * gap)
+        churn = cfg.churn_per_year / 52.0 * (1.0 + CHURN_GAP_FACTOR * gap)
         u = self.stream.uniform()
         # A noisy share around the expected churn keeps one draw per week.
         self.regular -= self.regular * churn * (0.5 + u)

@@ -21,7 +21,7 @@ BLITZ_SHARE = 0.3  # share of selling hours a full call blitz moves to cold call
 BLITZ_HOURS_PER_LEAD = 4.0  # cold-calling hours per extra lead
 BLITZ_LEAD_QUALITY = 0.6  # blitz leads qualify and win less often
 DISCIPLINE_ADMIN_HOURS = 1.0  # CRM hygiene per week at full pipeline discipline
-COORDINATION_HOURS = 1.5  # hours a member spends per unit of push on a contested shared lever
+COORDINATION_HOURS = 1.0  # hours a member spends per unit of push on a contested shared lever
 DISCOUNT_WAIT_PENALTY = 1.5  # win chance lost per unit of remembered-but-absent discount
 DISCOUNT_LEARN_WEEKS = 4.0  # customers learn a discount quickly and forget it slowly
 
@@ -91,11 +91,18 @@ class TeamLevers:
         return sum(a.intensity for a in self.started_this_week if a.lever == "urgent_meeting")
 
     def coordination_hours(self) -> float:
-        """Hours per person spent pushing contested shared levers against each other."""
+        """Hours per person spent pulling shared levers against each other.
+
+        Only the contested part costs: per lever, the pushes that cancel out
+        (sum of |push| minus |sum of pushes|). Members pulling the same way agree for free.
+        """
         if len(self.pushes) < 2:
             return 0.0
-        total = sum(abs(v) for push in self.pushes for v in push.values())
-        return COORDINATION_HOURS * total / len(self.pushes)
+        contested = 0.0
+        for lever in {lever for push in self.pushes for lever in push}:
+            values = [push.get(lever, 0.0) for push in self.pushes]
+            contested += sum(abs(v) for v in values) - abs(sum(values))
+        return COORDINATION_HOURS * contested
 
     def discount(self, week: float) -> float:
         """Discount offered now (0 to max_discount)."""

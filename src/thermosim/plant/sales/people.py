@@ -13,6 +13,10 @@ from thermosim.plant.sales.state import Person
 
 REST_FATIGUE = 0.1  # fatigue of a rested team: attrition is at its base rate here
 REST_MOTIVATION = 0.7  # motivation at which attrition is at its base rate
+EFFORT_BASE, EFFORT_PER_MOTIVATION = 0.79, 0.3  # discretionary effort: 1.0 at motivation 0.7
+RECOVERY_CUTOFF_HOURS = 10.0  # no recovery at this many hours above the sustainable week
+FATIGUE_MOTIVATION_LOSS = 0.3  # motivation lost per unit of fatigue above rest (assumed)
+ATTRITION_FATIGUE, ATTRITION_DEMOTIVATION = 3.0, 2.0  # log-hazard per unit above rest (assumed)
 TRAINING_CAP = 0.15  # most lasting skill one-day trainings can add up to (assumed)
 
 
@@ -37,7 +41,7 @@ def ramp(person: Person, week: float, cfg: PeopleConfig) -> float:
 def effectiveness(person: Person, week: float, cfg: PeopleConfig) -> float:
     """Output per selling hour relative to a rested, motivated, fully ramped person."""
     # Discretionary effort follows motivation (1.0 at the rest level 0.7).
-    effort = 0.79 + 0.3 * person.motivation
+    effort = EFFORT_BASE + EFFORT_PER_MOTIVATION * person.motivation
     tired = 1.0 - cfg.fatigue_effectiveness_loss * person.fatigue
     return ramp(person, week, cfg) * effort * tired
 
@@ -49,7 +53,8 @@ def update_fatigue(
     overload = max(0.0, hours_worked - sustainable)
     rise = cfg.fatigue_per_overtime_hour * overload + cfg.fatigue_per_interruption * interruptions
     # Recovery needs slack: none at 10 hours over the sustainable level.
-    recovery = max(0.0, 1.0 - overload / 10.0) * (1.0 - math.exp(-1.0 / cfg.fatigue_recovery_weeks))
+    slack = max(0.0, 1.0 - overload / RECOVERY_CUTOFF_HOURS)
+    recovery = slack * (1.0 - math.exp(-1.0 / cfg.fatigue_recovery_weeks))
     fatigue += (1.0 - fatigue) * min(1.0, rise) - fatigue * recovery
     return min(1.0, max(0.0, fatigue))
 
@@ -78,7 +83,7 @@ def update_motivation(
         level += cfg.clarity_motivation
     level -= cfg.miss_motivation * miss_share
     level -= cfg.change_motivation * changes
-    level -= 0.3 * max(0.0, fatigue - REST_FATIGUE)
+    level -= FATIGUE_MOTIVATION_LOSS * max(0.0, fatigue - REST_FATIGUE)
     level = min(1.0, max(0.0, level))
     return min(1.0, max(0.0, approach(motivation, level, cfg.motivation_weeks)))
 
@@ -127,7 +132,6 @@ def update_skill(
 def attrition_hazard(person: Person, cfg: PeopleConfig) -> float:
     """Weekly chance of leaving: the base rate, raised by fatigue and low motivation."""
     base = cfg.attrition_per_year / 52.0
-    stress = 3.0 * max(0.0, person.fatigue - REST_FATIGUE) + 2.0 * max(
-        0.0, REST_MOTIVATION - person.motivation
-    )
+    stress = ATTRITION_FATIGUE * max(0.0, person.fatigue - REST_FATIGUE)
+    stress += ATTRITION_DEMOTIVATION * max(0.0, REST_MOTIVATION - person.motivation)
     return min(1.0, base * math.exp(stress))

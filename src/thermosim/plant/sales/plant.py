@@ -24,13 +24,14 @@ from thermosim.plant.sales.accounts import Accounts
 from thermosim.plant.sales.levers import BLITZ_LEAD_QUALITY, TeamLevers
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
 from thermosim.plant.sales.work import TeamWeek, WeekPlan, team_week, work_pipeline
-from thermosim.random_streams import Stream
+from thermosim.random_streams import Decisions, Stream
 from thermosim.shocks import ShockSchedule
 
 REVIEW_AT = 0.001
 PLAN_AT = 0.002
 BOOK_AT = 0.999
 HIRE_COOLDOWN_WEEKS = 8.0  # capacity planning opens at most one vacancy per this many weeks
+HANDOVER_SURVIVAL = 0.5  # share of a leaver's deals a colleague can take over (assumed)
 MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews
 
 StreamFactory = Callable[[str], Stream]
@@ -67,7 +68,8 @@ class SalesPlant:
         self.schedule = schedule
         self.market = streams("market")
         self.blitz = streams("blitz")
-        self.people_stream = streams("people")
+        self._streams = streams
+        self.decide = Decisions(mechanisms.noise)
         self.accounts = Accounts(cfg.accounts, streams("accounts"))
         self.levers = TeamLevers(cfg.deals.max_discount, cfg.deals.discount_memory_weeks)
         self.ledger = Ledger()
@@ -103,6 +105,7 @@ class SalesPlant:
         person = Person(
             self._next_ident,
             week,
+            self._streams(f"person-{self._next_ident}"),
             pp.REST_FATIGUE if self.mech.fatigue else 0.0,
             p.motivation_start,
             p.skill_start,
@@ -211,13 +214,13 @@ class SalesPlant:
         self.week.leads += 1
         person.inbox.append(lead)
 
-    def _closer(self, value_eur: float, margin: float, won: bool) -> Callable[[Any], None]:
+    def _closer(self, revenue_eur: float, margin: float, won: bool) -> Callable[[Any], None]:
         def close(_event: Any) -> None:
+            self.week.revenue_eur += revenue_eur
+            self.week.margin_eur += revenue_eur * margin
             if won:
                 self.ledger.opportunities_won += 1
                 self.week.won += 1
-                self.week.revenue_eur += value_eur
-                self.week.margin_eur += value_eur * margin
             else:
                 self.ledger.opportunities_lost += 1
                 self.week.lost += 1
@@ -261,18 +264,17 @@ class SalesPlant:
             self.mech.fading_fixes,
             cfg,
         )
-        u = self.people_stream.uniform()
-        if u < pp.attrition_hazard(person, cfg):
+        if self.decide(person.luck.uniform(), pp.attrition_hazard(person, cfg), "attrition"):
+            self.week.leavers += 1
             self._leave(person, now)
 
     def _leave(self, person: Person, now: float) -> None:
         """A person leaves: half their deals go with them, the rest are handed over."""
         person.active = False
-        self.week.leavers += 1
         self.team.remove(person)
         heirs = [p for p in self.team if p.active]
         for opp in person.opportunities:
-            if heirs and opp.lead.u_spare < 0.5:
+            if heirs and self.decide(opp.lead.u_spare, HANDOVER_SURVIVAL, "handover"):
                 min(heirs, key=lambda p: (len(p.opportunities), p.ident)).opportunities.append(opp)
             else:
                 self.ledger.opportunities_lost += 1
@@ -338,7 +340,7 @@ class SalesPlant:
         """Book repeat orders, update customers, and return the week's row of series."""
         w = self.week
         repeat = self.accounts.orders()
-        margin_repeat = self.cfg.deals.gross_margin - self.levers.discount(week)
+        margin_repeat = self.cfg.deals.gross_margin  # discount pushes target new deals only
         revenue = w.revenue_eur + repeat
         margin_eur = w.margin_eur + repeat * margin_repeat
         active = [p for p in self.team if p.active]

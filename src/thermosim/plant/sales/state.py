@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from thermosim.random_streams import Stream
+
 
 @dataclass(slots=True)
 class Lead:
@@ -39,6 +41,7 @@ class Person:
 
     ident: int
     hired_week: float
+    luck: Stream  # this person's own draws (attrition), so other people do not shift them
     fatigue: float
     motivation: float
     capability: float  # skill built by coaching and kept up by improvement time

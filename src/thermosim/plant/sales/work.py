@@ -23,6 +23,8 @@ COACHING_FROM_INTERNAL = 0.7  # most coaching time replaces internal meetings; t
 CARE_BOOST = 0.5  # full account care adds half the planned care hours
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
+DISCIPLINE_QUALIFY_LOSS = 0.25  # full pipeline discipline qualifies a quarter fewer leads...
+DISCIPLINE_QUALITY_GAIN = 0.4  # ...and the ones it keeps win 40% more often (assumed)
 FATIGUE_WIN_LOSS = 0.15  # tired people close worse (assumed)
 
 
@@ -164,8 +166,9 @@ def work_pipeline(
 
     Returns
     -------
-    list of (delay_weeks, value_eur, margin, won)
-        Opportunities that close this week, to be booked at ``now + delay``.
+    list of (delay_weeks, revenue_eur, margin, won)
+        Opportunities that close this week, to be booked at ``now + delay``: the revenue they
+        bring (0 for a loss) and whether they count as won.
     """
     d = plant.cfg.deals
     hours = plan.hours
@@ -184,11 +187,11 @@ def work_pipeline(
     discipline = tw.discipline
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
-    chance = d.qualify_probability * rushed * (1.0 - 0.25 * discipline)
+    chance = d.qualify_probability * rushed * (1.0 - DISCIPLINE_QUALIFY_LOSS * discipline)
     fresh: list[Opportunity] = []  # qualified now: worked from next week
     for lead in person.inbox:
-        if lead.u_qualify < chance * lead.quality:
-            quality = lead.quality * (1.0 + 0.4 * discipline)
+        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify"):
+            quality = lead.quality * (1.0 + DISCIPLINE_QUALITY_GAIN * discipline)
             fresh.append(Opportunity(lead, week, quality))
             ledger.leads_qualified += 1
         else:
@@ -199,6 +202,7 @@ def work_pipeline(
     win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
     size, margin = tw.size, tw.margin
     neglect_limit = d.neglect_weeks
+    expected_values = not plant.mech.noise
     # Triage when short of time: the deals closest to closing get their hours first; the least
     # advanced get what is left, and a deal neglected for neglect_weeks is lost.
     existing = sorted(person.opportunities, key=_progress, reverse=True)
@@ -212,8 +216,13 @@ def work_pipeline(
         if opp.neglected_weeks >= neglect_limit:
             closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
         elif opp.progress >= 1.0:
-            won = lead.u_win < min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
-            closes.append((lead.u_close * CLOSE_SPREAD, lead.value_eur * size, margin, won))
+            chance = min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
+            won = plant.decide(lead.u_win, chance, "win")
+            value = lead.value_eur * size
+            # Noise off is the mean-field model: every close books its expected revenue, so no
+            # lumpiness is left; the count of wins still follows the evenly spread decisions.
+            booked = value * chance if expected_values else (value if won else 0.0)
+            closes.append((lead.u_close * CLOSE_SPREAD, booked, margin, won))
         else:
             still_open.append(opp)
     still_open.extend(fresh)
