@@ -207,10 +207,13 @@ def work_pipeline(
     # advanced get what is left, and a deal neglected for neglect_weeks is lost.
     existing = sorted(person.opportunities, key=_progress, reverse=True)
     fully_served = served * len(existing)  # how many deals get their full weekly need
+    full = int(fully_served)
+    partial = fully_served - full  # the share the next deal in line gets
+    cycle = d.cycle_weeks
     still_open: list[Opportunity] = []
     for rank, opp in enumerate(existing):
-        share = min(1.0, max(0.0, fully_served - rank))
-        opp.progress += share / d.cycle_weeks
+        share = 1.0 if rank < full else (partial if rank == full else 0.0)
+        opp.progress += share / cycle
         opp.neglected_weeks = opp.neglected_weeks + 1 if share < 0.5 else 0
         lead = opp.lead
         if opp.neglected_weeks >= neglect_limit:
