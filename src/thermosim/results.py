@@ -1,0 +1,225 @@
+"""The results folder: what a run leaves behind, written atomically.
+
+Owns the files of ``results/<scenario>/`` (manifest.json, timeseries.csv, interventions.csv,
+kpis.json, kpis.csv) and the rule that a folder is replaced as a whole: everything is written
+into a hidden sibling first and swapped in only when complete, so an interrupted or failed run
+leaves the previous results untouched. Files are UTF-8 with ``\\n`` line ends on every platform.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from thermosim.errors import ThermosimError
+from thermosim.experiment import Experiment
+
+FILES = ("manifest.json", "timeseries.csv", "interventions.csv", "kpis.json", "kpis.csv")
+STATS = ("mean", "p10", "p50", "p90")
+LIBRARIES = ("thermosim", "simpy", "numpy", "pydantic", "ruamel.yaml", "matplotlib", "click")
+
+
+class ResultsError(ThermosimError, OSError):
+    """The results folder could not be written (nothing of the previous results was lost)."""
+
+
+def _number(x: float) -> str:
+    # repr gives the shortest text that reads back to the same float: identical files on any
+    # number of workers, and no precision lost for a spreadsheet.
+    return repr(float(x)) if np.isfinite(x) else ""
+
+
+def scenario_hash(experiment: Experiment) -> str:
+    """SHA-256 of the resolved scenario (canonical JSON): same hash, same scenario."""
+    text = json.dumps(experiment.scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def manifest(experiment: Experiment) -> dict[str, Any]:
+    """What a reader needs to trust and reproduce the run."""
+    return {
+        "thermosim_version": _versions()["thermosim"],
+        "scenario": experiment.scenario.name,
+        "scenario_hash": scenario_hash(experiment),
+        "seed": experiment.seed,
+        "replications": experiment.replications,
+        "variants": list(experiment.runs),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "libraries": _versions(),
+        "resolved_scenario": experiment.scenario.model_dump(mode="json"),
+    }
+
+
+def series_names(experiment: Experiment) -> list[str]:
+    """Series in the order the engine recorded them."""
+    first = next(iter(experiment.runs.values()))[0]
+    return list(first.series)
+
+
+def _timeseries_rows(experiment: Experiment) -> Iterator[list[str]]:
+    names = series_names(experiment)
+    yield ["variant", "replication", "week", *names]
+    for variant, runs in experiment.runs.items():
+        for run in runs:
+            columns = [run.series[n] for n in names]
+            for week in range(len(columns[0])):
+                yield [variant, str(run.replication), str(week)] + [
+                    _number(c[week]) for c in columns
+                ]
+
+
+def _interventions_rows(experiment: Experiment) -> Iterator[list[str]]:
+    yield ["variant", "replication", "week", "lever", "intensity", "member"]
+    for variant, runs in experiment.runs.items():
+        for run in runs:
+            for action in run.interventions:
+                yield [
+                    variant,
+                    str(run.replication),
+                    _number(action.week),
+                    action.lever,
+                    _number(action.intensity),
+                    action.who,
+                ]
+
+
+def _kpi_rows(experiment: Experiment) -> Iterator[list[str]]:
+    yield ["variant", "kpi", *STATS]
+    for variant, kpis in experiment.kpis.items():
+        for kpi, stats in kpis.items():
+            yield [variant, kpi] + [_number(stats[s]) for s in STATS]
+
+
+def _write_csv(path: Path, rows: Iterator[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerows(rows)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8", newline="\n")
+
+
+def write_results(experiment: Experiment, out_dir: Path) -> Path:
+    """Write the results folder ``out_dir/<scenario>/`` and return its path.
+
+    Raises
+    ------
+    ResultsError
+        When the folder cannot be written; the previous results (if any) are left as they were.
+    """
+    target = out_dir / experiment.scenario.name
+    if target.exists() and not target.is_dir():
+        raise ResultsError(f"{target} exists and is not a folder: move it away or use --out")
+    staging = out_dir / f".{experiment.scenario.name}.partial-{uuid.uuid4().hex[:8]}"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        _write_json(staging / "manifest.json", manifest(experiment))
+        _write_csv(staging / "timeseries.csv", _timeseries_rows(experiment))
+        _write_csv(staging / "interventions.csv", _interventions_rows(experiment))
+        _write_json(staging / "kpis.json", experiment.kpis)
+        _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
+        swap_in(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = exc.strerror or str(exc)
+        raise ResultsError(
+            f"could not write results to {target}: {reason}"
+            + ("; the previous results are untouched" if target.exists() else "")
+        ) from None
+    return target
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by the complete ``staging`` folder (two renames, no copying).
+
+    Between the renames the old folder is kept under a hidden name; if the second rename fails,
+    it is put back.
+    """
+    retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    had_old = target.exists()
+    if had_old:
+        os.replace(target, retired)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if had_old:
+            os.replace(retired, target)
+        raise
+    if had_old:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class SavedResults:
+    """A results folder read back: what the figures are drawn from."""
+
+    path: Path
+    manifest: dict[str, Any]
+    kpis: dict[str, dict[str, dict[str, float]]]
+    series: dict[str, dict[str, np.ndarray]]  # variant -> name -> (replications, weeks)
+    interventions: list[dict[str, str]]
+
+
+def read_results(path: Path) -> SavedResults:
+    """Read a results folder written by ``write_results``.
+
+    Raises
+    ------
+    ResultsError
+        When the folder or one of its files is missing or unreadable.
+    """
+    missing = [name for name in FILES if not (path / name).is_file()]
+    if missing:
+        raise ResultsError(f"{path} is not a complete results folder: missing {', '.join(missing)}")
+    try:
+        manifest_data = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        kpis = json.loads((path / "kpis.json").read_text(encoding="utf-8"))
+        text = (path / "timeseries.csv").read_text(encoding="utf-8")
+        actions = list(
+            csv.DictReader(io.StringIO((path / "interventions.csv").read_text(encoding="utf-8")))
+        )
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"cannot read results in {path}: {exc}") from None
+    return SavedResults(path, manifest_data, kpis, _series_from_csv(text), actions)
+
+
+def _series_from_csv(text: str) -> dict[str, dict[str, np.ndarray]]:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    names = header[3:]
+    rows: dict[str, dict[int, list[list[float]]]] = {}
+    for row in reader:
+        variant, replication = row[0], int(row[1])
+        values = [float(v) if v else float("nan") for v in row[3:]]
+        rows.setdefault(variant, {}).setdefault(replication, []).append(values)
+    series: dict[str, dict[str, np.ndarray]] = {}
+    for variant, reps in rows.items():
+        cube = np.array([reps[r] for r in sorted(reps)])  # (replications, weeks, series)
+        series[variant] = {name: cube[:, :, i] for i, name in enumerate(names)}
+    return series

@@ -1,0 +1,98 @@
+"""The results folder: complete files, identical across workers, never half-written."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import thermosim
+from thermosim import results
+from thermosim.experiment import Experiment
+from thermosim.results import ResultsError, read_results, write_results
+
+
+@pytest.fixture(scope="module")
+def experiment() -> Experiment:
+    scenario = thermosim.load_scenario("lost-key-account")
+    return thermosim.run_experiment(scenario, replications=3, seed=5)
+
+
+def test_writes_every_file_and_reads_back_the_same_numbers(
+    experiment: Experiment, tmp_path: Path
+) -> None:
+    folder = write_results(experiment, tmp_path)
+    assert folder == tmp_path / "lost-key-account"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(results.FILES)
+    saved = read_results(folder)
+    for variant, runs in experiment.runs.items():
+        for name in ("revenue", "fatigue", "reference"):
+            expected = np.array([r.series[name] for r in runs])
+            assert np.array_equal(saved.series[variant][name], expected)
+    assert saved.kpis == json.loads(json.dumps(experiment.kpis))
+    assert saved.manifest["seed"] == 5 and saved.manifest["replications"] == 3
+    assert saved.manifest["scenario_hash"] == results.scenario_hash(experiment)
+    assert len(saved.interventions) == sum(
+        len(r.interventions) for runs in experiment.runs.values() for r in runs
+    )
+
+
+def test_csv_files_are_identical_for_one_and_two_workers(tmp_path: Path) -> None:
+    scenario = thermosim.load_scenario("baseline")
+    one = write_results(thermosim.run_experiment(scenario, 4, 9, workers=1), tmp_path / "a")
+    two = write_results(thermosim.run_experiment(scenario, 4, 9, workers=2), tmp_path / "b")
+    for name in ("timeseries.csv", "interventions.csv", "kpis.csv", "kpis.json"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_files_are_utf8_with_unix_line_ends(experiment: Experiment, tmp_path: Path) -> None:
+    folder = write_results(experiment, tmp_path)
+    for name in results.FILES:
+        data = (folder / name).read_bytes()
+        data.decode("utf-8")
+        assert b"\r\n" not in data
+
+
+def test_a_failed_write_leaves_the_previous_results_untouched(
+    experiment: Experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_results(experiment, tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(results, "_write_csv", disk_full)
+    with pytest.raises(
+        ResultsError, match="No space left on device.*previous results are untouched"
+    ):
+        write_results(experiment, tmp_path)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["lost-key-account"]  # no staging left
+
+
+def test_a_file_where_the_folder_should_be_is_refused(
+    experiment: Experiment, tmp_path: Path
+) -> None:
+    (tmp_path / "lost-key-account").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ResultsError, match="exists and is not a folder"):
+        write_results(experiment, tmp_path)
+    assert (tmp_path / "lost-key-account").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_output_folder_that_cannot_exist_is_refused(
+    experiment: Experiment, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ResultsError, match="could not write results"):
+        write_results(experiment, blocker / "out")
+
+
+def test_reading_an_incomplete_folder_names_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ResultsError, match="missing timeseries.csv"):
+        read_results(tmp_path)
