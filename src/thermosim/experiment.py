@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +53,22 @@ def recovery_shock_weeks(scenario: Scenario) -> list[float]:
 def _replication(scenario: Scenario, seed: int, replication: int) -> list[Run]:
     """Every variant of one replication (module level, so spawn workers can import it)."""
     return [simulate(scenario, v.name, seed, replication) for v in scenario.variants]
+
+
+_WORKER_SCENARIO: tuple[Scenario, int] | None = None  # set once per worker process
+
+
+def _start_worker(scenario: Scenario, seed: int) -> None:
+    """Worker initializer: receive the scenario once, and leave Ctrl-C to the parent."""
+    global _WORKER_SCENARIO
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_SCENARIO = (scenario, seed)
+
+
+def _worker_replication(replication: int) -> tuple[int, list[Run]]:
+    assert _WORKER_SCENARIO is not None, "worker started without a scenario"
+    scenario, seed = _WORKER_SCENARIO
+    return replication, _replication(scenario, seed, replication)
 
 
 def default_workers() -> int:
@@ -102,13 +118,24 @@ def run_experiment(
             if progress is not None:
                 progress(r + 1, n)
     else:
-        context = multiprocessing.get_context("spawn")  # the same on Linux, macOS and Windows
-        with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=context) as pool:
-            futures = {pool.submit(_replication, scenario, seed, r): r for r in range(n)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
+        processes = min(workers, n)
+        # spawn: the same start method on Linux, macOS and Windows. Workers ignore Ctrl-C so the
+        # parent alone decides: it terminates them and nothing is left running.
+        context = multiprocessing.get_context("spawn")
+        pool = context.Pool(processes, initializer=_start_worker, initargs=(scenario, seed))
+        try:
+            chunk = max(1, n // (processes * 8))
+            finished = pool.imap_unordered(_worker_replication, range(n), chunksize=chunk)
+            for done, (r, runs) in enumerate(finished, start=1):
+                results[r] = runs
                 if progress is not None:
                     progress(done, n)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     return summarize(scenario, seed, [r for r in results if r is not None])
 
 
