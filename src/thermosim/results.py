@@ -152,6 +152,10 @@ def write_results(experiment: Experiment, out_dir: Path) -> Path:
             f"could not write results to {target}: {reason}"
             + ("; the previous results are untouched" if target.exists() else "")
         ) from None
+    except BaseException:
+        # Ctrl-C while writing: no half-written folder may stay behind.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 
