@@ -93,12 +93,6 @@ class Stream:
             return mean
         return -mean * math.log(1.0 - self.uniform())
 
-    def lognormal(self, median: float, sigma: float) -> float:
-        """A lognormal value; noise off gives its mean, so totals stay right."""
-        if not self.noisy:
-            return median * math.exp(0.5 * sigma * sigma)
-        return median * math.exp(sigma * self.normal())
-
     def poisson(self, lam: float) -> int:
         """A Poisson count from exactly one uniform (inverse CDF).
 
@@ -134,7 +128,7 @@ class Decisions:
 
     Noisy: ``u < p`` with the uniform ``u`` drawn earlier (a lead's own luck). Noise off: error
     diffusion per channel (add p, say yes each time the sum passes 1), so a 25% win chance wins
-    exactly every fourth deal and no lumpiness is left for a manager to react to.
+    exactly every fourth deal. (Weekly numbers still vary a little: whole deals close.)
     """
 
     def __init__(self, noisy: bool) -> None:

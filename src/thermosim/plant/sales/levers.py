@@ -23,6 +23,7 @@ BLITZ_LEAD_QUALITY = 0.6  # blitz leads qualify and win less often
 DISCIPLINE_ADMIN_HOURS = 1.0  # CRM hygiene per week at full pipeline discipline
 COORDINATION_HOURS = 1.0  # hours a member spends per unit of push on a contested shared lever
 DISCOUNT_WAIT_PENALTY = 1.5  # win chance lost per unit of remembered-but-absent discount
+CHANGE_NOTICED = 0.1  # a lasting lever moved this much is a change of direction for the team
 DISCOUNT_LEARN_WEEKS = 4.0  # customers learn a discount quickly and forget it slowly
 
 
@@ -42,6 +43,8 @@ class TeamLevers:
         self.discount_memory_weeks = discount_memory_weeks
         self._episodes: dict[str, tuple[float, float]] = {}  # lever -> (intensity, end week)
         self.continuous: dict[str, float] = {}
+        self._announced: dict[str, float] = {}  # lasting levels the team was last told about
+        self._direction: dict[str, int] = {}  # which way each lasting lever last moved
         self.pushes: list[dict[str, float]] = []  # per member loop, for coordination costs
         self.extra_reporting_hours = 0.0
         self.discount_memory = 0.0
@@ -59,15 +62,27 @@ class TeamLevers:
             self.extra_reporting_hours += EXTRA_REPORTING_HOURS * action.intensity
         self.started_this_week.append(action)
 
-    def set_continuous(
-        self, intensities: dict[str, float], pushes: list[dict[str, float]]
-    ) -> float:
-        """Set lasting lever intensities; return how much the shared levers moved (changes)."""
-        moved = sum(abs(v - self.continuous.get(k, 0.0)) for k, v in intensities.items())
+    def set_continuous(self, intensities: dict[str, float], pushes: list[dict[str, float]]) -> int:
+        """Set lasting lever intensities; return the changes of direction the team notices.
+
+        Turning a lasting lever further the same way is no change of direction; a noticeable
+        move (CHANGE_NOTICED or more since the last one) against the previous one is, and like
+        a quick fix it interrupts the team.
+        """
+        reversed_course = False
+        for lever, level in intensities.items():
+            step = level - self._announced.get(lever, 0.0)
+            if abs(step) >= CHANGE_NOTICED:
+                direction = 1 if step > 0 else -1
+                reversed_course |= self._direction.get(lever, direction) != direction
+                self._announced[lever] = level
+                self._direction[lever] = direction
+        # Levers turned back together at one review are one change of course for the team.
+        changes = 1 if reversed_course else 0
         self.continuous = intensities
         self.pushes = pushes
         self._cache = None
-        return moved
+        return changes
 
     def level(self, lever: str, week: float) -> float:
         """Intensity of ``lever`` now: a running fix, or the lasting setting (net of pushes)."""

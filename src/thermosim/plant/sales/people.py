@@ -117,6 +117,10 @@ def update_skill(
     # Cutting improvement erodes skill, but never below a tenth of where the team started.
     target = max(0.1 * cfg.skill_start, target)
     person.capability = approach(person.capability, target, cfg.capability_weeks)
+    if fading:
+        # retention = floor + (1 - floor) * exp(-t / tau): earlier bumps fade by one more week
+        # before this week's training (if any) adds a fresh one, used from next week on.
+        person.training_bump *= math.exp(-1.0 / cfg.training_weeks)
     if training > 0.0:
         bump = cfg.training_bump * training
         lasting = bump if not fading else bump * cfg.training_floor
@@ -124,9 +128,6 @@ def update_skill(
         room = max(0.0, 1.0 - person.trained / TRAINING_CAP)
         person.trained += lasting * room
         person.training_bump += bump - lasting
-    if fading:
-        # retention = floor + (1 - floor) * exp(-t / tau): the fading part decays weekly.
-        person.training_bump *= math.exp(-1.0 / cfg.training_weeks)
 
 
 def attrition_hazard(person: Person, cfg: PeopleConfig) -> float:

@@ -318,11 +318,11 @@ class SalesPlant:
 
     def apply(self, decision: Decision) -> None:
         """Take the review's decisions: lasting lever settings, quick fixes, pressure."""
-        moved = self.levers.set_continuous(decision.continuous, decision.pushes)
+        noticed = self.levers.set_continuous(decision.continuous, decision.pushes)
         for action in decision.started:
             self.levers.start(action)
         self.week.interventions += len(decision.started)
-        self.week.changes += len(decision.started) + moved
+        self.week.changes += len(decision.started) + noticed
         self.pressure = min(1.0, max(0.0, decision.pressure))
         self._misses.append(decision.missed)
         self.miss_share = sum(self._misses) / len(self._misses)

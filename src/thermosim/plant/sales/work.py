@@ -222,8 +222,9 @@ def work_pipeline(
             chance = min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
             won = plant.decide(lead.u_win, chance, "win")
             value = lead.value_eur * size
-            # Noise off is the mean-field model: every close books its expected revenue, so no
-            # lumpiness is left; the count of wins still follows the evenly spread decisions.
+            # Noise off is the mean-field model: every close books its expected revenue (what is
+            # left of weekly variation comes from whole deals closing); the count of wins still
+            # follows the evenly spread decisions.
             booked = value * chance if expected_values else (value if won else 0.0)
             closes.append((lead.u_close * CLOSE_SPREAD, booked, margin, won))
         else:
