@@ -125,8 +125,9 @@ class MechanismsConfig(Section):
 
     noise: bool = Field(
         True,
-        description="Market randomness (lead arrivals, deal values, wins). Off: every draw is "
-        "replaced by its expected value, spread evenly in time.",
+        description="Randomness: lead arrivals, deal values, wins, leaving, reporting noise. "
+        "Off: the mean-field model, every draw replaced by its expected value (evenly spread "
+        "outcomes, expected revenue per close, exact reports).",
     )
     fading_fixes: bool = Field(
         True,
@@ -139,5 +140,6 @@ class MechanismsConfig(Section):
         1.0,
         ge=0,
         le=10,
-        description="Multiplier on the hours quick fixes take out of the week (0 = free fixes).",
+        description="Multiplier on the hours quick fixes (and pulling shared levers against "
+        "each other) take out of the week (0 = free fixes).",
     )
