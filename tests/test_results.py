@@ -67,7 +67,7 @@ def test_a_failed_write_leaves_the_previous_results_untouched(
 
     monkeypatch.setattr(results, "_write_csv", disk_full)
     with pytest.raises(
-        ResultsError, match="No space left on device.*previous results are untouched"
+        ResultsError, match=r"No space left on device.*previous results are untouched"
     ):
         write_results(experiment, tmp_path)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
@@ -94,5 +94,5 @@ def test_an_output_folder_that_cannot_exist_is_refused(
 
 def test_reading_an_incomplete_folder_names_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(ResultsError, match="missing timeseries.csv"):
+    with pytest.raises(ResultsError, match=r"missing timeseries\.csv"):
         read_results(tmp_path)
