@@ -1,13 +1,64 @@
 """Exception hierarchy of thermosim: one root, subclasses of builtins.
 
-The library raises; only the command line formats errors for people.
+The library raises; only the command line formats errors for people. A ScenarioError carries
+every problem of a scenario as a `Problem` (where, which field, what is wrong, a hint), so the
+command line can print, colour or count them without parsing text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# A file with hundreds of mistakes is usually one systematic mistake; beyond this many lines the
+# message says how many more there are (all of them stay available in ``problems``).
+MAX_SHOWN = 200
+
 
 class ThermosimError(Exception):
     """Root of every error thermosim raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a scenario file or override, located for the person who wrote it.
+
+    Attributes
+    ----------
+    source
+        The file as the user named it, or the override (``--set KEY=VALUE``).
+    line, column
+        1-based position as editors show it; None when the source has no lines (overrides).
+    field
+        Dotted path of the field in the YAML (``plant.people.team_size``); "" for the file.
+    message
+        What is wrong, in plain words (with "did you mean" where there is a close name).
+    hint
+        What is expected or how to fix it ("" when the message says it all).
+    """
+
+    source: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    hint: str = ""
+
+    @property
+    def where(self) -> str:
+        """``file:line:col`` (or just the source when there is no position)."""
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.column or 1}"
+
+    def __str__(self) -> str:
+        field = f"{self.field}: " if self.field else ""
+        hint = ""
+        if self.hint and self.message.endswith("?"):
+            hint = f" {self.hint[0].upper()}{self.hint[1:]}"  # after "did you mean 'x'?"
+        elif self.hint:
+            hint = f"; {self.hint}"
+        return f"{self.where}: {field}{self.message}{hint}"
 
 
 class ScenarioError(ThermosimError, ValueError):
@@ -16,18 +67,43 @@ class ScenarioError(ThermosimError, ValueError):
     Parameters
     ----------
     message
-        Summary line.
+        Summary line (``file: N problems``).
     problems
-        One line per problem, each naming the field path, what is wrong and a hint.
+        The problems, as `Problem` objects or as ready-made lines.
     source
         The file (or override) the problems come from, if known.
+
+    Attributes
+    ----------
+    problems : list[str]
+        Every problem as one formatted line: ``file:line:col: field.path: what is wrong; hint``.
+    issues : list[Problem]
+        The same problems, structured (lines given as text become a Problem without position).
+    source : str
+        As given.
     """
 
-    def __init__(self, message: str, problems: list[str] | None = None, source: str = "") -> None:
-        self.problems = list(problems or [])
+    def __init__(
+        self,
+        message: str,
+        problems: Sequence[Problem | str] | None = None,
+        source: str = "",
+    ) -> None:
+        self.issues = [
+            p if isinstance(p, Problem) else Problem(source, None, None, "", p)
+            for p in problems or ()
+        ]
+        self.problems = [str(p) for p in problems or ()]
         self.source = source
-        detail = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{message}\n{detail}" if detail else message)
+        self.summary = message
+        shown = [f"  {p}" for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            shown.append(f"  ... and {len(self.problems) - MAX_SHOWN} more problems")
+        super().__init__("\n".join([message, *shown]))
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, list[Problem], str]]:
+        # Keep the structured problems when the error crosses a process boundary.
+        return (type(self), (self.summary, self.issues, self.source))
 
 
 class SimulationError(ThermosimError, RuntimeError):

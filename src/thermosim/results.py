@@ -33,7 +33,15 @@ LIBRARIES = ("thermosim", "simpy", "numpy", "pydantic", "ruamel.yaml", "matplotl
 
 
 class ResultsError(ThermosimError, OSError):
-    """The results folder could not be written (nothing of the previous results was lost)."""
+    """The results folder could not be written (nothing of the previous results was lost).
+
+    ``bad_input`` is True when the user can fix it with another ``--out`` (a file in the way,
+    a folder that cannot exist), False for trouble while writing (a full disk).
+    """
+
+    def __init__(self, message: str, bad_input: bool = False) -> None:
+        super().__init__(message)
+        self.bad_input = bad_input
 
 
 def _number(x: float) -> str:
@@ -134,7 +142,10 @@ def write_results(experiment: Experiment, out_dir: Path) -> Path:
     """
     target = out_dir / experiment.scenario.name
     if target.exists() and not target.is_dir():
-        raise ResultsError(f"{target} exists and is not a folder: move it away or use --out")
+        raise ResultsError(
+            f"{target} exists and is not a folder: move it away or choose another --out",
+            bad_input=True,
+        )
     staging = out_dir / f".{experiment.scenario.name}.partial-{uuid.uuid4().hex[:8]}"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -148,9 +159,11 @@ def write_results(experiment: Experiment, out_dir: Path) -> Path:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         reason = exc.strerror or str(exc)
+        # Not being able to create the folder at all is a bad --out; failing midway is not.
         raise ResultsError(
             f"could not write results to {target}: {reason}"
-            + ("; the previous results are untouched" if target.exists() else "")
+            + ("; the previous results are untouched" if target.exists() else ""),
+            bad_input=not staging.parent.is_dir(),
         ) from None
     except BaseException:
         # Ctrl-C while writing: no half-written folder may stay behind.

@@ -1,21 +1,27 @@
-"""Reading scenario files: YAML, ``extends``, validation into a frozen Scenario.
+"""Reading scenarios: where files are found, ``extends``, overrides, validation.
 
-Owns where shipped scenarios are found, how a file's base is merged in, and the translation of
-validation problems into one ScenarioError that names the file and every field at fault.
+Owns where shipped scenarios are found, resolving a file's ``extends`` chain (a shipped name or
+a path relative to the file; cycles and missing bases shown with the chain), and the one entry
+point that turns a name or path plus ``--set`` overrides into a frozen Scenario or one
+ScenarioError listing every problem with its file, line and column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
-from thermosim.config.scenario import Scenario, deep_merge
-from thermosim.errors import ScenarioError
+from thermosim.config.document import Document, Pos, merge, scenario_error
+from thermosim.config.overrides import apply_overrides
+from thermosim.config.problems import show, validation_problems
+from thermosim.config.scenario import Scenario
+from thermosim.config.yaml_io import read_document
+from thermosim.errors import Problem, ScenarioError
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -31,99 +37,153 @@ def shipped_names() -> list[str]:
 
 
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    """Turn a shipped scenario name or a path into the file to read."""
+    """Turn a shipped scenario name or a path into the file to read.
+
+    A path relative to ``relative_to`` (the file that extends it) wins, then a path as given,
+    then a shipped name. Something that exists but is not a file (a directory) is returned, so
+    that reading it says what it is.
+
+    Raises
+    ------
+    ScenarioError
+        When nothing matches, with the closest name as a suggestion.
+    """
     candidate = Path(name_or_path)
     if relative_to is not None and not candidate.is_absolute():
         near = relative_to.parent / candidate
-        if near.is_file() or near.with_suffix(".yaml").is_file():
-            return near if near.is_file() else near.with_suffix(".yaml")
+        for option in (near, near.with_suffix(".yaml")):
+            if option.is_file():
+                return option
     if candidate.is_file():
         return candidate
     shipped = shipped_dir() / f"{candidate.name.removesuffix('.yaml')}.yaml"
     if candidate.suffix in ("", ".yaml") and shipped.is_file():
         return shipped
-    from difflib import get_close_matches
-
-    close = get_close_matches(str(name_or_path), shipped_names(), n=1)
+    if candidate.exists():
+        return candidate
+    names = shipped_names()
+    if relative_to is not None:
+        names += [p.name for p in relative_to.parent.glob("*.yaml")]
+    close = get_close_matches(str(name_or_path), names, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise ScenarioError(
-        f"no scenario file or shipped scenario called '{name_or_path}'{hint}",
-        [f"shipped scenarios: {', '.join(shipped_names())}"],
+        f"{name_or_path}: 1 problem",
+        [
+            Problem(
+                str(name_or_path),
+                None,
+                None,
+                "",
+                f"no scenario file or shipped scenario called '{name_or_path}'{hint}",
+                f"shipped scenarios: {', '.join(shipped_names())}",
+            )
+        ],
         source=str(name_or_path),
     )
 
 
-def _read_mapping(path: Path) -> dict[str, Any]:
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text)
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{path}: not a UTF-8 text file ({exc.reason})", source=str(path)
-        ) from None
-    except YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML", [str(exc)], source=str(path)) from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror})", source=str(path)) from None
-    if data is None:
-        raise ScenarioError(f"{path}: the file is empty", source=str(path))
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: a scenario must be a mapping of keys (name:, variants:, ...), "
-            f"not a {type(data).__name__}",
-            source=str(path),
-        )
-    return data
+def _extends_problem(doc: Document, message: str, hint: str = "") -> ScenarioError:
+    problem = doc.problem(("extends",), message, hint)
+    return scenario_error(doc.source, [*doc.problems, problem], doc.sources)
 
 
-def load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read ``path`` and merge its ``extends`` chain (bases first), without validating."""
-    path = path.resolve()
-    if path in chain:
-        shown = " -> ".join(str(p) for p in (*chain, path))
-        raise ScenarioError(f"{path}: extends forms a cycle", [shown], source=str(path))
-    if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError(
-            f"{path}: extends is nested deeper than {MAX_EXTENDS_DEPTH} files", source=str(path)
-        )
-    data = _read_mapping(path)
-    base_name = data.pop("extends", None)
-    if base_name is None:
-        return data
-    if not isinstance(base_name, str):
-        raise ScenarioError(f"{path}: extends must be a scenario name or a relative path")
-    base = load_raw(resolve_path(base_name, relative_to=path), (*chain, path))
-    return deep_merge(base, data)
-
-
-def format_validation_error(exc: ValidationError, source: str) -> list[str]:
-    """One line per problem: ``field.path: message (got: value)``."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
-        got = err.get("input")
-        shown = "" if isinstance(got, dict | list) else f" (got: {got!r})"
-        lines.append(f"{loc or '<top>'}: {err['msg']}{shown}")
-    return lines
-
-
-def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a merged mapping into a Scenario, or raise ScenarioError listing all problems."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = format_validation_error(exc, source)
-        raise ScenarioError(f"{source}: {len(problems)} problem(s)", problems, source) from None
-
-
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load a scenario from a file path or a shipped name, resolving ``extends``.
+def read_with_bases(path: Path, chain: tuple[tuple[Path, str], ...] = ()) -> Document:
+    """Read ``path`` and merge its ``extends`` chain (bases first), without validating.
 
     Raises
     ------
     ScenarioError
-        For a missing file, broken YAML, or any invalid field (all listed).
+        For an unreadable file (this one or a base), a missing base, a cycle or a chain deeper
+        than `MAX_EXTENDS_DEPTH`; together with the problems found so far.
     """
-    path = resolve_path(name_or_path)
-    return validate(load_raw(path), str(path))
+    source = str(path)
+    doc = read_document(path, source)
+    if "extends" not in doc.data:
+        return doc
+    base_name = doc.data.pop("extends")
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise _extends_problem(
+            doc,
+            f"expected the name of a shipped scenario or a relative path, got {show(base_name)}",
+        )
+    try:
+        base_path = resolve_path(base_name, relative_to=path)
+    except ScenarioError as exc:
+        issue = exc.issues[0]
+        raise _extends_problem(doc, issue.message, issue.hint) from None
+    here = (path.resolve(), source)
+    seen = [*chain, here]
+    if base_path.resolve() in [p for p, _ in seen]:
+        shown = " -> ".join([*(s for _, s in seen), str(base_path)])
+        raise _extends_problem(doc, f"extends forms a cycle: {shown}", "remove one of the links")
+    if len(seen) > MAX_EXTENDS_DEPTH:
+        shown = " -> ".join(s for _, s in seen)
+        raise _extends_problem(
+            doc, f"extends is nested deeper than {MAX_EXTENDS_DEPTH} files: {shown}"
+        )
+    try:
+        base = read_with_bases(base_path, tuple(seen))
+    except ScenarioError as exc:
+        # Name the file the user asked for in the summary; the problems name the base.
+        raise scenario_error(doc.source, [*doc.problems, *exc.issues], doc.sources) from None
+    for table in (doc.keys, doc.values):
+        table.pop(("extends",), None)
+    return merge(base, doc)
+
+
+def load_document(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Document:
+    """The resolved scenario data (after ``extends`` and overrides) with positions, unvalidated.
+
+    Raises
+    ------
+    ScenarioError
+        When a file cannot be read or the ``extends`` chain is broken. Problems that do not stop
+        the reading (duplicate keys, tags, overrides that do not apply) are in ``problems`` of
+        the result and are raised by `validate_document`.
+    """
+    if isinstance(overrides, str):
+        overrides = (overrides,)  # one override given bare, not its characters one by one
+    return apply_overrides(read_with_bases(resolve_path(name_or_path)), overrides)
+
+
+def validate_document(doc: Document) -> Scenario:
+    """Validate ``doc`` into a Scenario, or raise one ScenarioError with all its problems."""
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [*doc.problems, *validation_problems(exc, doc)]
+        raise scenario_error(doc.source, problems, doc.sources) from None
+    if doc.problems:
+        raise scenario_error(doc.source, doc.problems, doc.sources)
+    return scenario
+
+
+def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load a scenario from a file path or a shipped name, resolving ``extends`` and overrides.
+
+    Parameters
+    ----------
+    name_or_path
+        A path to a YAML file, or the name of a shipped scenario (``lost-key-account``).
+    overrides
+        ``KEY=VALUE`` strings applied after ``extends``, in order: a dotted path with list
+        indices (``variants.1.policy.gain=0.3``) and a YAML scalar or flow list as value.
+
+    Raises
+    ------
+    ScenarioError
+        For a missing or unreadable file, broken YAML, a broken ``extends`` chain, an override
+        that does not apply, or any invalid field; all problems of the scenario at once, each
+        with file, line, column and field path (see `thermosim.errors.Problem`).
+    """
+    return validate_document(load_document(name_or_path, overrides))
+
+
+def load_raw(path: Path) -> dict[str, Any]:
+    """Read ``path`` and merge its ``extends`` chain (bases first), without validating."""
+    return read_with_bases(path).data
+
+
+def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a merged mapping (without positions) into a Scenario, or raise ScenarioError."""
+    return validate_document(Document(data, source, values={(): Pos(source, 0, 0)}))

@@ -1,0 +1,139 @@
+"""Text for people at a terminal: the KPI summary table and the progress line.
+
+Owns how numbers look in the terminal (percentages, euros, weeks, censored recoveries) and the
+progress line of a run. No click here: the command line decides where the text goes.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+# KPIs shown at the end of a run, in this order, with how to print them.
+SALES_SUMMARY = (
+    "attainment",
+    "revenue_cv",
+    "gap_iae",
+    "recovery_weeks",
+    "fatigue_mean",
+    "firefighting_hours",
+    "interventions",
+    "margin_mean",
+    "gross_profit",
+)
+THERMOSTAT_SUMMARY = ("mean_abs_error_c", "overshoot_c", "swing_c", "gap_iae", "recovery_weeks")
+PERCENT = {"attainment", "gap_iae", "margin_mean", "selling_share"}
+EUROS = {"gross_profit", "revenue_total"}
+WHOLE = {"firefighting_hours", "interventions", "attrition", "recovery_weeks"}
+
+
+def euros(value: float) -> str:
+    """Euro amounts with k and M, e.g. 'EUR 4.06M'."""
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}EUR {size / 1e6:.2f}M"
+    if size >= 1e3:
+        return f"{sign}EUR {size / 1e3:.0f}k"
+    return f"{sign}EUR {size:.0f}"
+
+
+def value_text(kpi: str, value: float, censored: bool = False) -> str:
+    """One KPI value as a trainer reads it."""
+    if not math.isfinite(value):
+        return "n/a"
+    if kpi in PERCENT:
+        return f"{100 * value:.1f}%"
+    if kpi in EUROS:
+        return euros(value)
+    if kpi == "recovery_weeks":
+        return f">={value:.0f} (not yet)" if censored else f"{value:.0f}"
+    if kpi in WHOLE:
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def difference_text(kpi: str, delta: float) -> str:
+    """A difference between two variants, signed, in the KPI's own unit."""
+    if kpi in PERCENT:
+        return f"{100 * delta:+.1f} pp"
+    if kpi in EUROS:
+        text = euros(abs(delta))
+        return ("+" if delta >= 0 else "-") + text
+    if kpi in WHOLE:
+        return f"{delta:+,.0f}"
+    return f"{delta:+.2f}"
+
+
+def summary_table(kpis: dict[str, dict[str, dict[str, float]]], plant: str) -> list[str]:
+    """Lines of the end-of-run table: each variant's mean, and each variant against the first."""
+    variants = list(kpis)
+    first = variants[0]
+    wanted = SALES_SUMMARY if plant == "sales" else THERMOSTAT_SUMMARY
+    names = [k for k in wanted if k in kpis[first]]
+    header = ["kpi (mean)", *variants] + [f"{v} vs {first}" for v in variants[1:]]
+    rows = [header]
+    for kpi in names:
+        cells = [kpi]
+        for v in variants:
+            censored = kpis[v].get("recovery_censored", {}).get("mean", 0.0) > 0.5
+            cells.append(
+                value_text(kpi, kpis[v][kpi]["mean"], censored and kpi == "recovery_weeks")
+            )
+        for v in variants[1:]:
+            cells.append(difference_text(kpi, kpis[v][kpi]["mean"] - kpis[first][kpi]["mean"]))
+        rows.append(cells)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for row in rows:
+        first_cell = row[0].ljust(widths[0])
+        rest = "  ".join(cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:]))
+        lines.append(f"{first_cell}  {rest}")
+    return lines
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class Progress:
+    """A one-line progress report, rewritten in place (only used on a terminal).
+
+    Parameters
+    ----------
+    stream
+        Where to write (standard error, so standard output keeps only the summary).
+    label
+        What is running.
+    """
+
+    def __init__(self, stream: TextIO, label: str, now: Callable[[], float] = time.monotonic):
+        self.stream = stream
+        self.label = label
+        self.now = now
+        self.started = now()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` replications with elapsed and remaining time."""
+        elapsed = self.now() - self.started
+        left = elapsed / done * (total - done) if done else 0.0
+        bar_width = 24
+        filled = round(bar_width * done / total) if total else bar_width
+        bar = "#" * filled + "-" * (bar_width - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {done}/{total} replications, "
+            f"{clock(elapsed)} elapsed, {clock(left)} left "
+        )
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the line so the next output starts cleanly."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
