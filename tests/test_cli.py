@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from thermosim.cli import main
@@ -39,7 +40,72 @@ def test_bad_option_exits_2() -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in (["--help"], ["list", "--help"], ["run", "--help"]):
+    commands = ("list", "run", "validate", "show", "schema", "new")
+    for command in (["--help"], *([name, "--help"] for name in commands)):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0
         assert "Example" in result.output
+
+
+def test_validate_reports_ok_and_exits_0_for_good_files() -> None:
+    result = CliRunner().invoke(main, ["validate", "baseline", "lost-key-account"])
+    assert result.exit_code == 0
+    assert "baseline: ok" in result.output and "lost-key-account: ok" in result.output
+
+
+def test_validate_lists_every_problem_with_position_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "name: two\nhorizon_weeks: 2\nvariants:\n  - {name: a, preset: steerd}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["validate", str(path), "baseline"])
+    assert result.exit_code == 2
+    assert f"{path}:2:" in result.output and "horizon_weeks" in result.output
+    assert f"{path}:4:" in result.output and "did you mean 'steered'" in result.output
+    assert "baseline: ok" in result.output  # the good file is still checked
+    assert "Traceback" not in result.output
+
+
+def test_show_output_loads_back_to_the_same_scenario(tmp_path: Path) -> None:
+    import thermosim
+
+    result = CliRunner().invoke(main, ["show", "lost-key-account", "--set", "seed=7"])
+    assert result.exit_code == 0
+    path = tmp_path / "shown.yaml"
+    path.write_text(result.output, encoding="utf-8")
+    again = thermosim.load_scenario(path)
+    assert again == thermosim.load_scenario("lost-key-account", ["seed=7"])
+    assert again.seed == 7
+
+
+def test_schema_writes_json_schema(tmp_path: Path) -> None:
+    import json
+
+    target = tmp_path / "s.json"
+    result = CliRunner().invoke(main, ["schema", "-o", str(target)])
+    assert result.exit_code == 0
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    assert "variants" in schema["properties"]
+
+
+def test_new_writes_a_file_that_validates_and_refuses_to_overwrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["new", "my-team", "--from", "lost-key-account"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(main, ["validate", "my-team.yaml"]).exit_code == 0
+    again = runner.invoke(main, ["new", "my-team"])
+    assert again.exit_code == 2 and "exists" in again.output
+    plain = runner.invoke(main, ["new", "blank"])
+    assert plain.exit_code == 0
+    assert runner.invoke(main, ["validate", "blank.yaml"]).exit_code == 0
+    bad = runner.invoke(main, ["new", "bad name"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_list_in_dutch_shows_dutch_titles() -> None:
+    result = CliRunner().invoke(main, ["list", "--lang", "nl"])
+    assert result.exit_code == 0
+    assert "Een sleutelklant valt weg" in result.output

@@ -19,6 +19,8 @@ import click
 
 from thermosim import __version__
 from thermosim.config import load_scenario, shipped_names
+from thermosim.config.dump import dump_scenario, new_scenario_text
+from thermosim.config.schema import schema_text, write_schema
 from thermosim.console import Progress, summary_table
 from thermosim.errors import ScenarioError, ThermosimError
 from thermosim.experiment import default_workers, run_experiment
@@ -55,6 +57,11 @@ def _guarded(command: F) -> F:
             _fail(str(exc), EXIT_INTERNAL)
         except KeyboardInterrupt:
             _fail("interrupted: no results were written", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) has gone: stop quietly, as command-line tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:
             if debug:
                 traceback.print_exc()
@@ -88,17 +95,127 @@ def main() -> None:
     """
 
 
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    envvar="THERMOSIM_LANG",
+    default="en",
+    show_default=True,
+    help="Language of figures and texts (also THERMOSIM_LANG).",
+)
+
+
 @main.command("list")
-def list_scenarios() -> None:
-    r"""List the shipped scenarios: name and title.
+@LANG_OPTION
+@_guarded
+def list_scenarios(lang: str) -> None:
+    r"""List the shipped scenarios: name, title and what each shows.
 
     \b
-    Example:
+    Examples:
       thermosim list
+      thermosim list --lang nl
     """
     for name in shipped_names():
         scenario = load_scenario(name)
-        click.echo(f"{name:22s} {scenario.title.en}")
+        title = getattr(scenario.title, lang) or scenario.title.en
+        about = getattr(scenario.description, lang) or scenario.description.en
+        click.echo(f"{name:22s} {title}")
+        if about:
+            click.echo(f"{'':22s} {about}")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Check with a change.")
+@_guarded
+def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
+    r"""Check scenario files; list every problem with file, line, field and a hint.
+
+    Exits 0 when every file is valid, 2 when any is not.
+
+    \b
+    Examples:
+      thermosim validate my-team.yaml
+      thermosim validate scenarios/*.yaml
+    """
+    failed = 0
+    for name in scenarios:
+        try:
+            scenario = load_scenario(name, overrides)
+        except ScenarioError as exc:
+            failed += 1
+            click.echo(str(exc), err=True)
+        else:
+            variants = ", ".join(v.name for v in scenario.variants)
+            click.echo(f"{name}: ok ({scenario.name}; variants {variants})")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Show with a change.")
+@_guarded
+def show(scenario: str, overrides: tuple[str, ...]) -> None:
+    r"""Print the fully resolved SCENARIO (after extends, presets and --set) as YAML.
+
+    Every field is written, with a comment saying what it means; the output is itself a valid
+    scenario file.
+
+    \b
+    Examples:
+      thermosim show lost-key-account
+      thermosim show baseline --set variants.1.policy.gain=0.5 > my-baseline.yaml
+    """
+    click.echo(dump_scenario(load_scenario(scenario, overrides)), nl=False)
+
+
+@main.command()
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (default: print)."
+)
+@_guarded
+def schema(output: Path | None) -> None:
+    r"""The JSON Schema of scenario files, for completion and checks in editors.
+
+    Editors with the YAML language server pick it up from a file's first line:
+    `# yaml-language-server: $schema=thermosim.schema.json`.
+
+    \b
+    Examples:
+      thermosim schema -o thermosim.schema.json
+      thermosim schema > thermosim.schema.json
+    """
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    try:
+        write_schema(output)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--from", "base", metavar="BASE", help="Start from this scenario (name or path).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_guarded
+def new(name: str, base: str | None, force: bool) -> None:
+    r"""Write NAME.yaml: a commented scenario file to start from (valid as it is).
+
+    \b
+    Examples:
+      thermosim new my-team
+      thermosim new my-team --from lost-key-account
+    """
+    target = Path(f"{name}.yaml")
+    if target.exists() and not force:
+        _fail(f"{target} exists; choose another name or add --force", EXIT_BAD_INPUT)
+    text = new_scenario_text(name, base)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"wrote {target}; check it with: thermosim validate {target}")
 
 
 @main.command()
@@ -133,14 +250,7 @@ def list_scenarios() -> None:
     callback=_formats,
     help="Figure formats, comma separated: png, svg, pdf.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "nl"]),
-    envvar="THERMOSIM_LANG",
-    default="en",
-    show_default=True,
-    help="Language of figures and texts (also THERMOSIM_LANG).",
-)
+@LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write data only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
