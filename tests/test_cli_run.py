@@ -181,3 +181,61 @@ def test_ctrl_c_stops_workers_and_keeps_the_previous_results(tmp_path: Path) -> 
     assert not [p for p in workers if _alive(p)], "worker processes survived"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline"]  # no partial folder
     assert (previous / "kpis.json").read_text(encoding="utf-8") == '{"old": true}'
+
+
+def test_a_full_disk_exits_1_and_keeps_the_previous_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from thermosim import results
+
+    assert run("baseline", "--reps", "1", "--workers", "1", "--out", str(tmp_path), "-q")[0] == 0
+    before = (tmp_path / "baseline" / "timeseries.csv").read_bytes()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(results, "_write_csv", disk_full)
+    code, output = run("baseline", "--reps", "1", "--workers", "1", "--out", str(tmp_path))
+    assert code == 1
+    assert "No space left on device" in output and "previous results are untouched" in output
+    assert (tmp_path / "baseline" / "timeseries.csv").read_bytes() == before
+
+
+def test_progress_line_counts_replications_and_time_left() -> None:
+    import io
+
+    from thermosim.console import Progress
+
+    ticks = iter([0.0, 10.0, 20.0])
+    stream = io.StringIO()
+    progress = Progress(stream, "baseline", now=lambda: next(ticks))
+    progress(1, 4)  # 10 s for one of four: 30 s left
+    progress(2, 4)  # 20 s for two: 20 s left
+    progress.close()
+    lines = stream.getvalue().split("\r")
+    assert "1/4 replications, 0:10 elapsed, 0:30 left" in lines[1]
+    assert "2/4 replications, 0:20 elapsed, 0:20 left" in lines[2]
+    assert stream.getvalue().endswith("\n")
+
+
+def test_every_shipped_scenario_runs_on_a_short_horizon(tmp_path: Path) -> None:
+    import thermosim
+
+    for name in thermosim.shipped_names():
+        code, output = run(
+            name,
+            "--reps",
+            "1",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+            "-q",
+            "--set",
+            "horizon_weeks=12",
+        )
+        assert code == 0, (name, output)
+        kpis = (tmp_path / name / "kpis.json").read_text(encoding="utf-8")
+        assert '"mean"' in kpis, name

@@ -283,12 +283,17 @@ def run(
     progress = None
     if not quiet and sys.stderr.isatty():
         progress = Progress(sys.stderr, f"{loaded.name}")
+    target = out / loaded.name
     try:
         experiment = run_experiment(loaded, reps, seed, workers or default_workers(), progress)
-    finally:
+        folder = write_results(experiment, out)
+    except KeyboardInterrupt:
         if progress is not None:
             progress.close()
-    folder = write_results(experiment, out)
+        kept = f"; {target} is as it was" if target.exists() else ""
+        _fail(f"interrupted: no results were written{kept}", EXIT_INTERRUPTED)
+    if progress is not None:
+        progress.close()
     # Figures come with the figures command; until then a run writes data only.
     del formats, lang, no_figures
     if quiet:
