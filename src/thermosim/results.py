@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import uuid
@@ -46,8 +47,8 @@ class ResultsError(ThermosimError, OSError):
 
 def _number(x: float) -> str:
     # repr gives the shortest text that reads back to the same float: identical files on any
-    # number of workers, and no precision lost for a spreadsheet.
-    return repr(float(x)) if np.isfinite(x) else ""
+    # number of workers, and no precision lost for a spreadsheet. NaN and inf are left empty.
+    return repr(float(x)) if math.isfinite(x) else ""
 
 
 def scenario_hash(experiment: Experiment) -> str:
@@ -92,11 +93,11 @@ def _timeseries_rows(experiment: Experiment) -> Iterator[list[str]]:
     yield ["variant", "replication", "week", *names]
     for variant, runs in experiment.runs.items():
         for run in runs:
-            columns = [run.series[n] for n in names]
-            for week in range(len(columns[0])):
-                yield [variant, str(run.replication), str(week)] + [
-                    _number(c[week]) for c in columns
-                ]
+            # Whole columns to Python floats at once: far faster than indexing numpy per cell.
+            columns = [[_number(x) for x in run.series[n].tolist()] for n in names]
+            replication = str(run.replication)
+            for week, cells in enumerate(zip(*columns, strict=True)):
+                yield [variant, replication, str(week), *cells]
 
 
 def _interventions_rows(experiment: Experiment) -> Iterator[list[str]]:
