@@ -286,7 +286,8 @@ def run(
     target = out / loaded.name
     try:
         experiment = run_experiment(loaded, reps, seed, workers or default_workers(), progress)
-        folder = write_results(experiment, out)
+        draw = None if no_figures else functools.partial(_draw, lang=lang, formats=formats)
+        folder = write_results(experiment, out, before_swap=draw)
     except KeyboardInterrupt:
         if progress is not None:
             progress.close()
@@ -294,8 +295,6 @@ def run(
         _fail(f"interrupted: no results were written{kept}", EXIT_INTERRUPTED)
     if progress is not None:
         progress.close()
-    # Figures come with the figures command; until then a run writes data only.
-    del formats, lang, no_figures
     if quiet:
         return
     title = f"{loaded.name}: {experiment.replications} replications, seed {experiment.seed}"
@@ -303,6 +302,51 @@ def run(
     for line in summary_table(experiment.kpis, loaded.plant.kind):
         click.echo(line)
     click.echo(f"results: {folder}")
+    if not no_figures:
+        click.echo(f"figures: {folder / 'figures'}")
+
+
+def _draw(folder: Path, lang: str, formats: tuple[str, ...], size: str = "full") -> list[Path]:
+    # Imported here: matplotlib is slow to import and only needed when drawing.
+    from thermosim.figures import write_figures
+
+    return write_figures(folder, lang=lang, formats=formats, size=size)
+
+
+@main.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@LANG_OPTION
+@click.option(
+    "--format",
+    "formats",
+    default="png",
+    show_default=True,
+    callback=_formats,
+    help="Figure formats, comma separated: png, svg, pdf.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["full", "half"]),
+    default="full",
+    show_default=True,
+    help="Full slide body (12.7 x 5.9 in) or half a slide (6.2 x 5.9 in).",
+)
+@_guarded
+def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -> None:
+    r"""Redraw the figures of a results folder from its saved data, without re-running.
+
+    \b
+    Examples:
+      thermosim figures results/lost-key-account --lang nl
+      thermosim figures results/baseline --format png,pdf --size half
+    """
+    if not results_dir.is_dir():
+        _fail(
+            f"{results_dir} is not a results folder; run `thermosim run SCENARIO` first",
+            EXIT_BAD_INPUT,
+        )
+    written = _draw(results_dir, lang, formats, size)
+    click.echo(f"{len(written)} figures in {results_dir / 'figures'}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import math
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -133,8 +133,15 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8", newline="\n")
 
 
-def write_results(experiment: Experiment, out_dir: Path) -> Path:
+def write_results(
+    experiment: Experiment,
+    out_dir: Path,
+    before_swap: Callable[[Path], object] | None = None,
+) -> Path:
     """Write the results folder ``out_dir/<scenario>/`` and return its path.
+
+    ``before_swap`` is called with the complete staging folder before it replaces the old one
+    (the figures are drawn there), so what is swapped in is complete, figures included.
 
     Raises
     ------
@@ -156,6 +163,8 @@ def write_results(experiment: Experiment, out_dir: Path) -> Path:
         _write_csv(staging / "interventions.csv", _interventions_rows(experiment))
         _write_json(staging / "kpis.json", experiment.kpis)
         _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
+        if before_swap is not None:
+            before_swap(staging)
         swap_in(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -214,7 +223,10 @@ def read_results(path: Path) -> SavedResults:
     """
     missing = [name for name in FILES if not (path / name).is_file()]
     if missing:
-        raise ResultsError(f"{path} is not a complete results folder: missing {', '.join(missing)}")
+        raise ResultsError(
+            f"{path} is not a complete results folder: missing {', '.join(missing)}",
+            bad_input=True,
+        )
     try:
         manifest_data = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         kpis = json.loads((path / "kpis.json").read_text(encoding="utf-8"))
@@ -223,7 +235,7 @@ def read_results(path: Path) -> SavedResults:
             csv.DictReader(io.StringIO((path / "interventions.csv").read_text(encoding="utf-8")))
         )
     except (OSError, ValueError) as exc:
-        raise ResultsError(f"cannot read results in {path}: {exc}") from None
+        raise ResultsError(f"cannot read results in {path}: {exc}", bad_input=True) from None
     return SavedResults(path, manifest_data, kpis, _series_from_csv(text), actions)
 
 
