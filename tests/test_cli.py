@@ -16,8 +16,21 @@ def test_list_names_every_shipped_scenario() -> None:
     assert "lost-key-account" in result.output and "Losing a key account" in result.output
 
 
-def test_run_prints_the_kpi_table_per_variant() -> None:
-    result = CliRunner().invoke(main, ["run", "baseline", "--reps", "2", "--workers", "1"])
+def test_run_prints_the_kpi_table_per_variant(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "run",
+            "baseline",
+            "--reps",
+            "2",
+            "--workers",
+            "1",
+            "--no-figures",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[1]
     assert "reactive" in header and "steered" in header
