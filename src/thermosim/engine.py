@@ -24,6 +24,7 @@ from thermosim.shocks import ShockSchedule, fire_one_offs
 
 SHOCK_AT = 0.0015  # one-off shocks land after the review and before the week is planned
 CONTROL_SERIES = ("reference", "perceived", "error", "output")
+WARMUP_COUNTED = ("leads_in", "opportunities_won", "opportunities_lost")
 LOG_CHANGE = 0.1  # a lasting lever moved by at least this much is logged as an intervention
 
 
@@ -147,7 +148,9 @@ class _Replication:
         self.variant = variant
         self.seed = seed
         self.replication = replication
-        self.env = simpy.Environment()
+        # Week 0 is where recording starts; a sales plant runs its warm-up at negative times.
+        self.warmup = scenario.plant.warmup_weeks if scenario.plant.kind == "sales" else 0
+        self.env = simpy.Environment(initial_time=-float(self.warmup))
         noisy = scenario.mechanisms.noise
 
         def streams(name: str) -> Stream:
@@ -174,10 +177,11 @@ class _Replication:
         self.log: list[Intervention] = []
         self._last_continuous: dict[tuple[str, str], float] = {}
         self._last_error: float | None = None
+        self.warmup_ledger: dict[str, float] = {}
 
     def _reviews(self) -> Generator[Any, Any, None]:
         dt = self.variant.policy.review_weeks
-        yield self.env.timeout(REVIEW_AT)
+        yield self.env.timeout(self.warmup + REVIEW_AT)
         while True:
             self._review(self.env.now, dt)
             yield self.env.timeout(dt)
@@ -242,16 +246,27 @@ class _Replication:
     def _recorder(self) -> Generator[Any, Any, None]:
         n = self.scenario.horizon_weeks
         yield self.env.timeout(BOOK_AT)
-        for week in range(n):
+        for week in range(-self.warmup, n):
             row = self.plant.close_week(float(week))
+            if week < 0:  # warm-up weeks are booked (accumulators reset) but not recorded
+                yield self.env.timeout(1.0)
+                continue
             for name, value in row.items():
                 if name not in self.rows:
                     self.rows[name] = np.zeros(n)
                 self.rows[name][week] = value
             yield self.env.timeout(1.0)
 
+    def _snapshot_at_week_0(self) -> Generator[Any, Any, None]:
+        """What the warm-up produced, so the recorded weeks reconcile with the ledger."""
+        yield self.env.timeout(self.warmup)
+        if self.sales is not None:
+            ledger = self.sales.ledger
+            self.warmup_ledger = {f"warmup_{k}": float(getattr(ledger, k)) for k in WARMUP_COUNTED}
+
     def run(self) -> Run:
         env = self.env
+        env.process(self._snapshot_at_week_0())
         self.plant.start()
         env.process(self._reviews())
         env.process(self._recorder())
@@ -271,6 +286,7 @@ class _Replication:
                 for k in self.sales.ledger.__dataclass_fields__
             }
             ledger["leads_open"] = float(sum(len(p.inbox) for p in self.sales.team))
+            ledger.update(self.warmup_ledger)
             ledger["opportunities_open"] = float(sum(len(p.opportunities) for p in self.sales.team))
         return Run(
             self.scenario.name,

@@ -284,8 +284,8 @@ def ensemble_recovery(
 
     Weekly results are too noisy for a per-replication recovery time (a single team's 4-week
     revenue wanders in and out of a 5% band by luck alone), so recovery is a property of the
-    expected response: the week-by-week median over replications. Its spread comes from a
-    bootstrap over replications.
+    typical response: week by week, the median over replications of the 4-week mean (what the
+    figures draw). Its spread comes from a bootstrap over replications.
 
     Parameters
     ----------
@@ -311,11 +311,17 @@ def ensemble_recovery(
     if p.shape != t.shape:
         raise ValueError(f"primary and target differ in shape: {p.shape} vs {t.shape}")
 
+    # Each replication's 4-week means first, then the median over replications: the median of
+    # weekly revenue would sit below the typical month (weekly revenue is skewed by big deals).
+    p = np.array([rolling_mean(row, _ROLL_WEEKS) for row in p])
+    t = np.array([rolling_mean(row, _ROLL_WEEKS) for row in t])
+
     def measure(rows: npt.NDArray[np.intp]) -> tuple[float, bool]:
         return recovery_weeks(
             np.median(p[rows], axis=0),
             np.median(t[rows], axis=0),
             shock_week,
+            window=1,
             one_sided=one_sided,
         )
 

@@ -279,6 +279,14 @@ class SalesPlantConfig(Section):
         description="Revenue target per week set by management (calibrated so an undisturbed "
         "reactive team books 95-100% of it).",
     )
+    warmup_weeks: int = Field(
+        26,
+        ge=0,
+        le=520,
+        description="Weeks simulated before week 0, without reviews and not recorded, so the "
+        "pipeline, the customers and the people start in their usual state (assumed: half a "
+        "year, three sales cycles).",
+    )
     market: MarketConfig = MarketConfig()
     time: TimeConfig = TimeConfig()
     deals: DealsConfig = DealsConfig()

@@ -95,7 +95,7 @@ class SalesPlant:
         self._next_ident = 0
         init = streams("init")
         for _ in range(cfg.people.team_size):
-            self._hire(week=-cfg.people.ramp_weeks - 1.0)  # the starting team is fully ramped
+            self._hire(week=env.now - cfg.people.ramp_weeks - 1.0)  # the team starts fully ramped
         self._prefill_pipeline(init)
 
     # --- set-up -------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class SalesPlant:
         for person in self.team:
             for k in range(count):
                 lead = self.new_lead(init, quality=1.0)
-                opp = Opportunity(lead, opened_week=0.0, quality=1.0)
+                opp = Opportunity(lead, opened_week=self.env.now - 1.0, quality=1.0)
                 opp.progress = (k + init.uniform(5)) / max(1, count)
                 person.opportunities.append(opp)
                 self.ledger.leads_in += 1
@@ -184,7 +184,7 @@ class SalesPlant:
     def _work(self, person: Person) -> Generator[Any, Any, None]:
         """One salesperson's working life: a plan and a week of work, every week."""
         start = self.env.now
-        first = float(int(start)) + PLAN_AT
+        first = float(math.floor(start)) + PLAN_AT
         if first < start:
             first += 1.0
         yield self.env.timeout(first - start)
