@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -240,25 +241,36 @@ def font_size_problems(texts: Iterable[DrawnText]) -> list[str]:
     return problems
 
 
-def data_lines(ax: Axes) -> list[Line2D]:
-    """The visible lines of an Axes that show data.
+def is_reference_line(line: Line2D) -> bool:
+    """True for scaffolding: a line placed in axes coordinates, without a legend entry.
 
-    Reference lines without a legend entry and with two points (``axhline(0)``, a shock
-    boundary) are left out: they are scaffolding, not data. Marker-only lines are left out too.
+    That is ``axhline``/``axvline`` (a shock onset, a zero line) and rules drawn with
+    ``transform=ax.transAxes`` (a table's separators). A line in data coordinates is data or
+    drawing (a diagram's connectors), and a line with a legend entry is something the legend
+    explains: both are held to the line minimum.
     """
-    lines = []
-    for line in ax.get_lines():
-        if not line.get_visible() or line.get_linestyle() in ("None", "", " ", "none"):
-            continue
-        unlabelled = line.get_label().startswith("_")
-        if unlabelled and len(line.get_xydata()) <= 2:
-            continue
-        lines.append(line)
-    return lines
+    if line.axes is None or not line.get_label().startswith("_"):
+        return False
+    in_data = line.get_transform().contains_branch_seperately(line.axes.transData)
+    return not all(in_data)
+
+
+def data_lines(ax: Axes) -> list[Line2D]:
+    """The visible lines of an Axes that are not scaffolding (`is_reference_line`).
+
+    Marker-only lines (no line style) are left out: they have no line width to check.
+    """
+    return [
+        line
+        for line in ax.get_lines()
+        if line.get_visible()
+        and line.get_linestyle() not in ("None", "", " ", "none")
+        and not is_reference_line(line)
+    ]
 
 
 def line_width_problems(fig: Figure, minimum: float = MIN_LINE_PT) -> list[str]:
-    """Data lines thinner than ``minimum`` points."""
+    """Data lines and arrows (a diagram's) thinner than ``minimum`` points."""
     problems = []
     for ax in all_axes(fig):
         for line in data_lines(ax):
@@ -266,6 +278,11 @@ def line_width_problems(fig: Figure, minimum: float = MIN_LINE_PT) -> list[str]:
                 problems.append(
                     f"line {line.get_label()!r} is {line.get_linewidth():g} pt, wanted >= {minimum}"
                 )
+        for patch in ax.patches:
+            if isinstance(patch, FancyArrowPatch) and patch.get_visible():
+                width = float(patch.get_linewidth())
+                if 0 < width < minimum:
+                    problems.append(f"arrow is {width:g} pt, wanted >= {minimum}")
     return problems
 
 
@@ -297,18 +314,43 @@ def tick_overlap_problems(drawing: Drawing) -> list[str]:
     return [f"{ticks[i].describe()} overlaps {ticks[j].describe()}" for i, j in pairs]
 
 
+def legend_parts(legend: Legend, renderer: RendererBase) -> list[tuple[str, Bbox]]:
+    """The named boxes a legend occupies: its frame when one is drawn, else its entries' ink.
+
+    A legend without a frame (the slide style's default) only hides what its texts and
+    handles cover; its invisible padding may come close to an axis label without harm.
+    """
+    frame = legend.get_frame()
+    if legend.get_frame_on() and frame.get_visible() and frame.get_alpha() != 0:
+        return [("legend frame", legend.get_window_extent(renderer))]
+    parts = []
+    title = legend.get_title()
+    for text in [*legend.texts, title]:
+        if text.get_visible() and text.get_text().strip():
+            parts.append((f"legend text {text.get_text()!r}", text.get_window_extent(renderer)))
+    for handle, text in zip(legend.legend_handles, legend.texts, strict=False):
+        if handle is None or not handle.get_visible():
+            continue
+        box = handle.get_window_extent(renderer)
+        width = float(np.max(handle.get_linewidth())) if isinstance(handle, Line2D) else 0.0
+        pad = width * renderer.points_to_pixels(1.0) / 2
+        parts.append((f"legend handle of {text.get_text()!r}", box.padded(pad)))
+    return parts
+
+
 def text_overlap_problems(drawing: Drawing) -> list[str]:
     """Titles, labels, legends, annotations and footer overlapping any other text or legend.
 
     Tick-versus-tick pairs are `tick_overlap_problems`; texts laid out together (one legend,
-    one table) are not compared with each other, but a legend's frame is compared with the
-    other texts (a legend on top of a shock label or a title).
+    one table) are not compared with each other, but a legend's entries are compared with the
+    other texts (a legend on top of a shock label or an axis label).
     """
     items: list[tuple[str, Bbox, bool, int]] = [
         (t.describe(), t.bbox, t.role == TICK, t.group) for t in drawing.texts if t.role != LEGEND
     ]
     for leg in legends(drawing.figure):
-        items.append(("legend frame", leg.get_window_extent(drawing.renderer), False, id(leg)))
+        for name, box in legend_parts(leg, drawing.renderer):
+            items.append((name, box, False, id(leg)))
     pairs = overlapping_pairs([box for _, box, _, _ in items], _tolerance_px(drawing.figure))
     problems = []
     for i, j in pairs:
@@ -316,7 +358,7 @@ def text_overlap_problems(drawing: Drawing) -> list[str]:
         if (tick_i and tick_j) or (group_i and group_i == group_j):
             continue
         problems.append(f"{name_i} overlaps {name_j}")
-    return problems
+    return sorted(set(problems))
 
 
 def outside_canvas(drawing: Drawing, tolerance_pt: float = 0.5) -> list[str]:
@@ -324,20 +366,14 @@ def outside_canvas(drawing: Drawing, tolerance_pt: float = 0.5) -> list[str]:
     fig = drawing.figure
     slack = tolerance_pt * fig.dpi / 72.0
     canvas = fig.bbox
-    boxes = [(t.describe(), t.bbox) for t in drawing.texts]
-    boxes += [("legend", leg.get_window_extent(drawing.renderer)) for leg in legends(fig)]
+    # Legend texts are covered by their legend's parts (its frame, or each entry).
+    boxes = [(t.describe(), t.bbox) for t in drawing.texts if t.role != LEGEND]
+    boxes += [part for leg in legends(fig) for part in legend_parts(leg, drawing.renderer)]
     problems = []
     for name, box in boxes:
-        if (
-            box.x0 < canvas.x0 - slack
-            or box.y0 < canvas.y0 - slack
-            or box.x1 > canvas.x1 + slack
-            or box.y1 > canvas.y1 + slack
-        ):
-            problems.append(
-                f"{name} at x {box.x0:.0f}..{box.x1:.0f}, y {box.y0:.0f}..{box.y1:.0f} px "
-                f"is outside the canvas {canvas.width:.0f} x {canvas.height:.0f} px"
-            )
+        out = max(canvas.x0 - box.x0, canvas.y0 - box.y0, box.x1 - canvas.x1, box.y1 - canvas.y1)
+        if out > slack:
+            problems.append(f"{name} sticks out of the canvas by {out * 72.0 / fig.dpi:.1f} pt")
     return problems
 
 

@@ -9,15 +9,20 @@ and runs every check on it; each test reports all failing figures at once.
 from __future__ import annotations
 
 import io
+import re
+import shutil
 import warnings
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.transforms import Bbox
 
 import thermosim
@@ -44,6 +49,7 @@ from figure_checks import (
     text_overlap_problems,
     tick_overlap_problems,
 )
+from thermosim.figures import labels
 from thermosim.results import SavedResults, read_results, write_results
 
 FULL = (12.7, 5.9)
@@ -124,8 +130,23 @@ def test_an_annotation_inside_the_axes_is_not_a_footer() -> None:
 
 def test_thin_data_lines_are_reported_but_reference_lines_are_not() -> None:
     fig = slide_figure(lw=1.5)
-    assert len(data_lines(fig.axes[0])) == 2
+    ax = fig.axes[0]
+    ax.axvline(26, lw=1)  # a shock onset: scaffolding, exempt
+    assert len(data_lines(ax)) == 2
     assert line_width_problems(fig) == ["line 'reactive' is 1.5 pt, wanted >= 2.5"]
+
+
+def test_named_reference_lines_connectors_and_arrows_are_held_to_the_minimum() -> None:
+    fig = slide_figure()
+    ax = fig.axes[0]
+    ax.plot([0, 51], [0.5, 0.5], lw=1, label="_target")  # a target, in data coordinates
+    ax.axhline(0.6, lw=2, label="Target")  # in the legend: the audience reads it
+    ax.add_patch(FancyArrowPatch((0, 0), (10, 0.5), arrowstyle="-|>", linewidth=2.2))
+    assert line_width_problems(fig) == [
+        "line '_target' is 1 pt, wanted >= 2.5",
+        "line 'Target' is 2 pt, wanted >= 2.5",
+        "arrow is 2.2 pt, wanted >= 2.5",
+    ]
 
 
 def test_overlapping_pairs_uses_a_tolerance() -> None:
@@ -221,9 +242,6 @@ class Rendered:
     def titles(self) -> str:
         return "\n".join(text for role, text, _ in self.texts if role == TITLE)
 
-    def all_text(self) -> str:
-        return "\n".join(text for _, text, _ in self.texts)
-
 
 class Gallery:
     """Every figure of every shipped scenario, drawn on first use and checked once."""
@@ -234,7 +252,8 @@ class Gallery:
         self._done: dict[tuple[str, str, str, str], Rendered] = {}
 
     def draw_function(self, family: str) -> Callable[..., Figure]:
-        return getattr(self.figures, "draw_" + family.replace("-", "_"))  # type: ignore[no-any-return]
+        function: Callable[..., Figure] = getattr(self.figures, "draw_" + family.replace("-", "_"))
+        return function
 
     def scenarios(self, family: str) -> list[str]:
         """Shipped scenarios that have this figure family."""
@@ -275,7 +294,10 @@ class Gallery:
             elif check == "warnings":
                 found.extend(f"{scenario}: {w}" for w in rendered.warnings)
             else:
-                found.extend(f"{scenario}: {p}" for p in rendered.problems[check])
+                counts = Counter(rendered.problems[check])
+                found.extend(
+                    f"{scenario}: {p}" + (f" (x{n})" if n > 1 else "") for p, n in counts.items()
+                )
         return found
 
 
@@ -380,3 +402,246 @@ def test_all_text_lies_inside_the_canvas(
 ) -> None:
     failures = gallery.failures(family, lang, size, "outside canvas")
     assert not failures, _report(failures, "texts outside the canvas")
+
+
+# --- languages and numbers ----------------------------------------------------------------
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
+    en, nl = labels.LABELS["en"], labels.LABELS["nl"]
+    assert set(en) == set(nl), {"only en": set(en) - set(nl), "only nl": set(nl) - set(en)}
+    differing = {k for k in en if placeholder_fields(en[k]) != placeholder_fields(nl[k])}
+    assert not differing, f"placeholders differ between en and nl: {sorted(differing)}"
+    assert not [k for k in en if not en[k].strip() or not nl[k].strip()], "empty entries"
+
+
+def test_dutch_is_really_translated() -> None:
+    en, nl = labels.LABELS["en"], labels.LABELS["nl"]
+    same = [k for k in en if en[k] == nl[k] and any(c.isalpha() for c in en[k])]
+    # A few words are the same in both (target, seed, week): never most of the catalogue.
+    assert len(same) < 0.1 * len(en), same
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (0.25, "nl", "0,25"),
+        (0.25, "en", "0.25"),
+        (1234567.891, "nl", "1.234.567,89"),
+        (1234567.891, "en", "1,234,567.89"),
+        (-2.5, "nl", "\u22122,50"),
+    ],
+)
+def test_numbers_use_the_languages_separators(value: float, lang: str, expected: str) -> None:
+    assert labels.number(value, lang, 2) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "nl"),
+    [
+        (85_000, "€85k", "€ 85.000"),
+        (1_234_567, "€1.2M", "€ 1,2 mln"),
+        (12_400_000, "€12M", "€ 12 mln"),
+        (-400_000, "\u2212€400k", "€ \u2212400.000"),
+    ],
+)
+def test_euro_amounts_follow_each_languages_convention(value: float, en: str, nl: str) -> None:
+    assert labels.euros(value, "en") == en
+    assert labels.euros(value, "nl") == nl
+
+
+@pytest.mark.parametrize(
+    ("formatter", "locs", "en", "nl"),
+    [
+        ("NumberFormatter", [0.0, 0.2, 0.4], ["0.0", "0.2", "0.4"], ["0,0", "0,2", "0,4"]),
+        ("DegreeFormatter", [17.5, 20.0], ["17.5 °C", "20.0 °C"], ["17,5 °C", "20,0 °C"]),
+        ("PercentFormatter", [0.125, 0.25], ["12.5%", "25.0%"], ["12,5%", "25,0%"]),
+        ("EuroFormatter", [1.5e6, 2e6], ["€1.5M", "€2.0M"], ["€ 1,5 mln", "€ 2,0 mln"]),
+    ],
+)
+def test_tick_formatters_write_fractional_ticks_with_the_languages_decimal_mark(
+    formatter: str, locs: list[float], en: list[str], nl: list[str]
+) -> None:
+    for lang, expected in (("en", en), ("nl", nl)):
+        ticks = getattr(labels, formatter)(lang)
+        assert ticks.format_ticks(locs) == expected
+
+
+# A euro amount as each language writes it on a slide: en "€1.2M", "−€85k", "€3,627";
+# nl "€ 1,2 mln", "€ −85.000" (sign after the euro sign, a space, thousands point).
+EURO = {
+    "en": re.compile(r"\u2212?€\d{1,3}(,\d{3})*(\.\d+)?[kM]?(?![\d.,])"),
+    "nl": re.compile(r"€ \u2212?\d{1,3}(\.\d{3})*(,\d+)?( mln)?(?![\d.,])"),
+}
+
+
+def _gallery_texts(gallery: Gallery, lang: str, size: str = "full") -> Iterator[tuple[str, Any]]:
+    for family in FAMILIES:
+        for scenario in gallery.scenarios(family):
+            rendered = gallery.get(scenario, family, lang, size)
+            yield f"{scenario} {family}", rendered
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_number_on_a_figure_uses_the_languages_decimal_mark(
+    gallery: Gallery, lang: str
+) -> None:
+    failures = []
+    decimals = []
+    own = NL_DECIMAL if lang == "nl" else EN_DECIMAL
+    for where, rendered in _gallery_texts(gallery, lang):
+        wrong = EN_DECIMAL if lang == "nl" else NL_DECIMAL
+        for role, shown, _ in rendered.texts:
+            if wrong.search(shown):
+                failures.append(f"{where}: {role} {shown!r}")
+            if role == TICK and own.search(shown):
+                decimals.append(shown)
+    assert not failures, _report(failures, f"texts with the wrong decimal mark for {lang}")
+    # Not vacuous: some axis has fractional ticks (the thermostat's 17.5 °C, small shares).
+    assert decimals, f"no tick label with a decimal in {lang}: the check above proved nothing"
+
+
+def test_dutch_tick_labels_of_fractional_ticks_have_a_decimal_comma(gallery: Gallery) -> None:
+    checked = 0
+    failures = []
+    for where, rendered in _gallery_texts(gallery, "nl"):
+        for role, shown, value in rendered.texts:
+            if role != TICK or value is None or float(value).is_integer():
+                continue
+            if not re.search(r"\d[.,]\d", shown):
+                continue  # a fraction shown without decimals ("20%")
+            checked += 1
+            if not NL_DECIMAL.search(shown) or EN_DECIMAL.search(shown):
+                failures.append(f"{where}: tick at {value:g} reads {shown!r}")
+    assert checked > 0, "no fractional tick with decimals found in any Dutch figure"
+    assert not failures, _report(failures, "Dutch ticks without a decimal comma")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_euro_amounts_on_figures_follow_the_language(gallery: Gallery, lang: str) -> None:
+    failures = []
+    amounts = 0
+    for where, rendered in _gallery_texts(gallery, lang):
+        for role, shown, _ in rendered.texts:
+            for at in [i for i, c in enumerate(shown) if c == "€"]:
+                start = at - 1 if at > 0 and shown[at - 1] == "\u2212" else at
+                amounts += 1
+                if not EURO[lang].match(shown, start):
+                    failures.append(f"{where}: {role} {shown!r}")
+    assert amounts > 0, "no euro amounts found: the revenue axes should show some"
+    assert not failures, _report(failures, f"euro amounts not written the {lang} way")
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def written(
+    figures: Any, saved: dict[str, SavedResults], tmp_path_factory: pytest.TempPathFactory
+) -> list[Path]:
+    """The figures of one shipped scenario written as PNG and PDF, in Dutch."""
+    folder = tmp_path_factory.mktemp("written") / "lost-key-account"
+    shutil.copytree(saved["lost-key-account"].path, folder)
+    paths: list[Path] = figures.write_figures(folder, lang="nl", formats=("png", "pdf"))
+    return paths
+
+
+def test_write_figures_writes_every_family_in_every_format(
+    figures: Any, written: list[Path]
+) -> None:
+    expected = [
+        f"{name}.nl.{fmt}" for name in figures.families_for("sales") for fmt in ("png", "pdf")
+    ]
+    assert [p.name for p in written] == expected
+    assert all(p.parent.name == "figures" and p.stat().st_size > 1000 for p in written)
+    assert not [p for p in written[0].parent.iterdir() if p.name.startswith(".")], "temp files"
+
+
+def test_pngs_are_slide_sized_at_200_dpi(written: list[Path]) -> None:
+    for path in [p for p in written if p.suffix == ".png"]:
+        header = path.read_bytes()[:24]
+        width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
+        assert (width, height) == (round(12.7 * 200), round(5.9 * 200)), path.name
+
+
+def test_pdfs_embed_their_fonts(written: list[Path]) -> None:
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert pdfs
+    failures = [
+        f"{p.name}: {problem}" for p in pdfs for problem in pdf_font_problems(p.read_bytes())
+    ]
+    assert not failures, _report(failures, "PDF font problems")
+
+
+def test_a_drawn_figure_saved_later_still_embeds_its_fonts(gallery: Gallery) -> None:
+    # The deck saves figures itself, outside the style's scope: pdf.fonttype must still be 42.
+    buffer = io.BytesIO()
+    gallery.draw("thermostat", "recovery", "nl", "half").savefig(buffer, format="pdf")
+    assert pdf_font_problems(buffer.getvalue()) == []
+
+
+# --- titles state the finding with the KPI values -----------------------------------------
+
+
+def _kpi(saved: SavedResults, variant: str, name: str) -> float:
+    return float(saved.kpis[variant][name]["mean"])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_recovery_title_states_the_weeks_to_recover(
+    gallery: Gallery, figures: Any, lang: str
+) -> None:
+    checked = 0
+    failures = []
+    for name, saved in gallery.saved.items():
+        shocks = saved.manifest["resolved_scenario"].get("shocks") or []
+        if "recovery" not in figures.families_for(plant_kind(saved), shocks):
+            continue
+        weeks = {v: _kpi(saved, v, "recovery_weeks") for v in saved.kpis}
+        title = _one_line(gallery.get(name, "recovery", lang, "full").titles())
+        stated = set(re.findall(r"(\d[\d.,]*) (?:weeks?|weken)\b", title))
+        each = {labels.number(round(w), lang) for w in weeks.values() if w > 0}
+        average = {labels.number(round(float(np.mean(list(weeks.values())))), lang)}
+        checked += bool(each)
+        if stated != each and not (each and stated == average):
+            failures.append(f"{name}: {title!r} states {stated}, kpis.json says {each}")
+    assert checked >= 3, "too few scenarios with a recovery to check"
+    assert not failures, _report(failures, "recovery titles not matching kpis.json")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_revenue_title_states_attainment_or_swing(gallery: Gallery, lang: str) -> None:
+    failures = []
+    for name, saved in gallery.saved.items():
+        title = _one_line(gallery.get(name, "revenue-vs-target", lang, "full").titles())
+        if plant_kind(saved) == "sales":
+            values = {v: _kpi(saved, v, "attainment") for v in saved.kpis}
+            each = {labels.percent(x, lang) for x in values.values()}
+            average = labels.percent(float(np.mean(list(values.values()))), lang)
+        else:
+            values = {v: _kpi(saved, v, "swing_c") for v in saved.kpis}
+            each = {labels.degrees(x, lang) for x in values.values()}
+            average = labels.degrees(float(np.mean(list(values.values()))), lang)
+        if not all(v in title for v in each) and average not in title:
+            failures.append(f"{name}: {title!r} lacks {sorted(each)} (or about {average})")
+    assert not failures, _report(failures, "revenue titles not matching kpis.json")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_scorecard_shows_each_variants_kpi_values(gallery: Gallery, lang: str) -> None:
+    failures = []
+    for name, saved in gallery.saved.items():
+        shown = {text for _, text, _ in gallery.get(name, "scorecard", lang, "full").texts}
+        if plant_kind(saved) == "sales":
+            wanted = [labels.percent(_kpi(saved, v, "attainment"), lang) for v in saved.kpis]
+            wanted += [labels.euros(_kpi(saved, v, "gross_profit"), lang) for v in saved.kpis]
+        else:
+            wanted = [labels.degrees(_kpi(saved, v, "swing_c"), lang) for v in saved.kpis]
+        missing = [w for w in wanted if w not in shown]
+        if missing:
+            failures.append(f"{name}: {missing} not shown")
+    assert not failures, _report(failures, "scorecards missing KPI values")

@@ -349,5 +349,101 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
     click.echo(f"{len(written)} figures in {results_dir / 'figures'}")
 
 
+def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
+    """A results folder for SOURCE: the folder itself, an earlier run, or a run made now."""
+    given = Path(source)
+    if given.is_dir():
+        return given
+    scenario = load_scenario(source)
+    folder = out / scenario.name
+    if (folder / "manifest.json").is_file():
+        return folder
+    click.echo(f"running {scenario.name} first ...", err=True)
+    experiment = run_experiment(scenario, reps, None, default_workers())
+    draw = functools.partial(_draw, lang=lang, formats=("png",))
+    return write_results(experiment, out, before_swap=draw)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SCENARIO_OR_RESULTS...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("talk.pptx"),
+    show_default=True,
+    help="The PowerPoint file to write.",
+)
+@LANG_OPTION
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where scenarios not run yet are run to.",
+)
+@click.option("--reps", type=click.IntRange(1, 100_000), help="Replications for runs made now.")
+@_guarded
+def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int | None) -> None:
+    r"""Write a 16:9 PowerPoint deck with figures, a scorecard and speaker notes.
+
+    Each source is a results folder or a scenario (name or file); a scenario that has no
+    results in OUT yet is run first.
+
+    \b
+    Examples:
+      thermosim deck lost-key-account baseline -o talk.pptx --lang nl
+      thermosim deck results/lost-key-account results/raise-the-bar
+    """
+    from thermosim.deck import build_deck
+
+    folders = [_results_for(source, out, lang, reps) for source in sources]
+    written = build_deck(folders, output, lang)
+    click.echo(f"wrote {written} ({len(folders)} scenarios)")
+
+
+@main.command()
+@click.argument("source", metavar="SCENARIO_OR_RESULTS")
+@click.option(
+    "--format", "fmt", type=click.Choice(["gif", "mp4"]), default="gif", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
+@LANG_OPTION
+@click.option(
+    "--stride", type=click.IntRange(1, 52), default=1, show_default=True, help="Weeks per frame."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where a scenario not run yet is run to.",
+)
+@_guarded
+def animate(source: str, fmt: str, output: Path | None, lang: str, stride: int, out: Path) -> None:
+    r"""Animate revenue against target week by week, shocks appearing as they happen.
+
+    GIF needs nothing extra; MP4 needs ffmpeg (on the PATH, or `pip install 'thermosim[video]'`).
+
+    \b
+    Examples:
+      thermosim animate lost-key-account
+      thermosim animate results/baseline --format mp4 --lang nl
+    """
+    from thermosim.animate import animate as make_animation
+    from thermosim.animate import ffmpeg_path
+
+    if fmt == "mp4" and ffmpeg_path() is None:
+        _fail(
+            "MP4 needs ffmpeg, which is not installed: install ffmpeg, or "
+            "`pip install 'thermosim[video]'`; a GIF works without it (--format gif)",
+            EXIT_BAD_INPUT,
+        )
+    folder = _results_for(source, out, lang, None)
+    target = output or folder / f"animation.{lang}.{fmt}"
+    written = make_animation(folder, target, fmt, lang, stride)
+    click.echo(f"wrote {written}")
+
+
 if __name__ == "__main__":
     main()

@@ -245,10 +245,14 @@ class _Replication:
 
     def _recorder(self) -> Generator[Any, Any, None]:
         n = self.scenario.horizon_weeks
+        if self.warmup == 0:
+            self._snapshot()  # only the pre-filled pipeline came before week 0
         yield self.env.timeout(BOOK_AT)
         for week in range(-self.warmup, n):
             row = self.plant.close_week(float(week))
             if week < 0:  # warm-up weeks are booked (accumulators reset) but not recorded
+                if week == -1:
+                    self._snapshot()  # right after the last warm-up week was booked
                 yield self.env.timeout(1.0)
                 continue
             for name, value in row.items():
@@ -257,16 +261,14 @@ class _Replication:
                 self.rows[name][week] = value
             yield self.env.timeout(1.0)
 
-    def _snapshot_at_week_0(self) -> Generator[Any, Any, None]:
+    def _snapshot(self) -> None:
         """What the warm-up produced, so the recorded weeks reconcile with the ledger."""
-        yield self.env.timeout(self.warmup)
         if self.sales is not None:
             ledger = self.sales.ledger
             self.warmup_ledger = {f"warmup_{k}": float(getattr(ledger, k)) for k in WARMUP_COUNTED}
 
     def run(self) -> Run:
         env = self.env
-        env.process(self._snapshot_at_week_0())
         self.plant.start()
         env.process(self._reviews())
         env.process(self._recorder())

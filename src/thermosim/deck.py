@@ -1,0 +1,246 @@
+"""The PowerPoint deck: a talk built from results folders, one command away.
+
+Owns the slides (title, control loop, key figures per scenario, scorecard table, one native and
+editable chart of revenue against target) and the speaker notes, which narrate what the numbers
+show in the chosen language, computed from each folder's KPIs. python-pptx's default template is
+4:3; the deck is 16:9 and every placeholder is moved to fit it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from thermosim.deck_notes import (
+    chart_notes,
+    figure_notes,
+    loop_notes,
+    say,
+    scorecard_notes,
+    title_notes,
+)
+from thermosim.figures import write_figures
+from thermosim.figures.labels import text, variant_label
+from thermosim.figures.numbers import check_lang, euros, hours, number, percent
+from thermosim.figures.render import families_for, figure_path
+from thermosim.results import SavedResults, read_results
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+OLD_WIDTH = Inches(10)  # the default template's 4:3 width its placeholders were laid out for
+BODY_TOP, MARGIN = Inches(1.45), Inches(0.4)
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+KEY_FIGURES = {
+    "sales": ("revenue-vs-target", "recovery", "firefighting", "team-health"),
+    "thermostat": ("revenue-vs-target", "recovery"),
+}
+
+
+@dataclass(frozen=True)
+class Talk:
+    """One results folder, read back, as the deck uses it."""
+
+    folder: Path
+    results: SavedResults
+
+    @property
+    def scenario(self) -> dict[str, object]:
+        """The resolved scenario from the manifest."""
+        value = self.results.manifest.get("resolved_scenario", {})
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def plant(self) -> str:
+        """``sales`` or ``thermostat``."""
+        plant = self.scenario.get("plant", {})
+        return str(plant.get("kind", "sales")) if isinstance(plant, dict) else "sales"
+
+    def title(self, lang: str) -> str:
+        """The scenario's title in ``lang`` (English, or its name, when missing)."""
+        titles = self.scenario.get("title", {})
+        name = str(self.scenario.get("name", self.folder.name))
+        if isinstance(titles, dict):
+            return str(titles.get(lang) or titles.get("en") or name)
+        return name
+
+
+def _fit_placeholders(slide: Slide) -> None:
+    """Stretch the 4:3 template's placeholders across the 16:9 slide, keeping their margins."""
+    scale = SLIDE_WIDTH / OLD_WIDTH
+    for shape in slide.placeholders:
+        if shape.left is None or shape.width is None:
+            continue
+        shape.left = Emu(int(shape.left * scale))
+        shape.width = Emu(int(shape.width * scale))
+
+
+def _new_slide(prs: PresentationType, layout: int, title: str) -> Slide:
+    slide: Slide = prs.slides.add_slide(prs.slide_layouts[layout])
+    _fit_placeholders(slide)
+    if slide.shapes.title is not None:
+        slide.shapes.title.text = title
+        if layout == LAYOUT_TITLE_ONLY:
+            title_shape = slide.shapes.title
+            title_shape.top, title_shape.height = Inches(0.3), Inches(1.0)
+            for paragraph in title_shape.text_frame.paragraphs:
+                paragraph.font.size = Pt(32)
+    return slide
+
+
+def _add_picture(slide: Slide, image: Path) -> None:
+    """Place an image in the body area as large as fits, centred, without distortion."""
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(image) as picture:
+        width_px, height_px = picture.size
+    box_w, box_h = SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - BODY_TOP - MARGIN
+    scale = min(box_w / width_px, box_h / height_px)
+    width, height = int(width_px * scale), int(height_px * scale)
+    left = int((SLIDE_WIDTH - width) / 2)
+    top = int(BODY_TOP + (box_h - height) / 2)
+    slide.shapes.add_picture(str(image), Emu(left), Emu(top), Emu(width), Emu(height))
+
+
+def _notes(slide: Slide, words: str) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    if frame is not None:
+        frame.text = words
+
+
+def _ensure_figures(talk: Talk, lang: str) -> None:
+    names = families_for(talk.plant)
+    missing = [n for n in names if not figure_path(talk.folder, n, lang, "png").is_file()]
+    if missing:
+        write_figures(talk.folder, lang=lang, formats=("png",))
+
+
+def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
+    """A native table (editable in PowerPoint): one row per scenario and variant."""
+    columns = ["attainment", "recovery_weeks", "fatigue_mean", "firefighting_hours", "gross_profit"]
+    rows = [(t, v) for t in talks if t.plant == "sales" for v in t.results.kpis]
+    if not rows:
+        return
+    width, top = SLIDE_WIDTH - 2 * MARGIN, BODY_TOP
+    height = min(SLIDE_HEIGHT - top - MARGIN, Inches(0.5) * (len(rows) + 1))
+    frame = slide.shapes.add_table(
+        len(rows) + 1, len(columns) + 2, MARGIN, top, Emu(int(width)), Emu(int(height))
+    )
+    table = frame.table
+    headers = [say("deck.scenario", lang), say("deck.approach", lang)]
+    headers += [text(f"kpi.{c}", lang) for c in columns]
+    for j, header in enumerate(headers):
+        table.cell(0, j).text = header
+    for i, (talk, variant) in enumerate(rows, start=1):
+        kpis = talk.results.kpis[variant]
+        censored = kpis.get("recovery_censored", {}).get("mean", 0.0) > 0.5
+        recovery = kpis.get("recovery_weeks", {}).get("mean")
+        cells = [
+            talk.title(lang),
+            variant_label(variant, lang),
+            percent(kpis["attainment"]["mean"], lang),
+            "-" if recovery is None else (">" if censored else "") + number(recovery, lang),
+            number(kpis["fatigue_mean"]["mean"], lang, 2),
+            hours(kpis["firefighting_hours"]["mean"], lang),
+            euros(kpis["gross_profit"]["mean"], lang),
+        ]
+        for j, value in enumerate(cells):
+            table.cell(i, j).text = value
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.font.size = Pt(14)
+
+
+def revenue_chart_data(talk: Talk, lang: str) -> Any:
+    """Weekly median revenue per variant and the target, as an editable chart's data."""
+    data: Any = CategoryChartData()  # type: ignore[no-untyped-call]  # untyped in python-pptx
+    series = talk.results.series
+    first = next(iter(series.values()))
+    weeks = first["revenue"].shape[1]
+    data.categories = [str(week + 1) for week in range(weeks)]
+    for variant, values in series.items():
+        median = np.median(values["revenue"], axis=0)
+        data.add_series(variant_label(variant, lang), [round(float(x)) for x in median])
+    target = np.median(first["target"], axis=0)
+    data.add_series(say("target", lang), [round(float(x)) for x in target])
+    return data
+
+
+def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
+    slide = _new_slide(
+        prs, LAYOUT_TITLE_ONLY, say("deck.chart.title", lang, title=talk.title(lang))
+    )
+    width, height = SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - BODY_TOP - MARGIN
+    frame: Any = slide.shapes.add_chart(
+        XL_CHART_TYPE.LINE,
+        MARGIN,
+        BODY_TOP,
+        Emu(int(width)),
+        Emu(int(height)),
+        revenue_chart_data(talk, lang),
+    )
+    chart = frame.chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    for plot_series in chart.plots[0].series:
+        plot_series.smooth = False
+    _notes(slide, chart_notes(talk.results, lang))
+
+
+def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
+    """Write a 16:9 deck for the results folders (figures are drawn where missing).
+
+    Raises
+    ------
+    thermosim.results.ResultsError
+        When a folder is not a complete results folder.
+    """
+    check_lang(lang)
+    talks = [Talk(Path(f), read_results(Path(f))) for f in folders]
+    for talk in talks:
+        _ensure_figures(talk, lang)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+
+    slide = _new_slide(prs, LAYOUT_TITLE, say("deck.title", lang))
+    slide.placeholders[1].text = ", ".join(t.title(lang) for t in talks)
+    _notes(slide, title_notes([t.results for t in talks], lang))
+
+    first = talks[0]
+    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.loop", lang))
+    _add_picture(slide, figure_path(first.folder, "control-loop", lang, "png"))
+    _notes(slide, loop_notes(first.results, lang))
+
+    for talk in talks:
+        available = families_for(talk.plant)
+        for name in KEY_FIGURES[talk.plant]:
+            path = figure_path(talk.folder, name, lang, "png")
+            if name not in available or not path.is_file():
+                continue
+            slide = _new_slide(prs, LAYOUT_TITLE_ONLY, talk.title(lang))
+            _add_picture(slide, path)
+            _notes(slide, figure_notes(talk.results, name, lang))
+
+    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.scorecard", lang))
+    _scorecard_table(slide, talks, lang)
+    _notes(slide, scorecard_notes([t.results for t in talks], lang))
+
+    charted = next((t for t in talks if t.plant == "sales"), None)
+    if charted is not None:
+        _chart_slide(prs, charted, lang)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.tmp")
+    prs.save(str(temporary))
+    temporary.replace(out)
+    return out

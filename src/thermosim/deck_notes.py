@@ -1,0 +1,276 @@
+"""Speaker notes and slide words of the deck, in English and Dutch, from the KPIs.
+
+Owns what the presenter reads under each slide: sentences that narrate the numbers of a results
+folder (attainment, recovery weeks, fatigue, firefighting hours, ...), each number formatted the
+way the figures format it in that language. Both catalogues have the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from thermosim.figures.labels import variant_label, weeks_text
+from thermosim.figures.numbers import check_lang, euros, hours, number, percent
+from thermosim.results import SavedResults
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "deck.title": "Firefighting or steering?",
+        "deck.loop": "A sales team is a control loop",
+        "deck.scorecard": "Scorecard",
+        "deck.scenario": "Scenario",
+        "deck.approach": "Approach",
+        "deck.chart.title": "{title}: weekly revenue against target",
+        "target": "Target",
+        "notes.title": (
+            "This talk compares ways of running the same sales team under the same luck: "
+            "{approaches}. Scenarios: {scenarios}. Every number is the mean of {reps} "
+            "simulated replications (seed {seed})."
+        ),
+        "notes.loop": (
+            "Every team steers: it compares what it perceives with a goal and acts on the gap. "
+            "{details}"
+        ),
+        "notes.loop.variant": (
+            "{name}: sees results {delay} late, averaged over {window}; gain {gain}"
+            "{memory}; uses {levers}."
+        ),
+        "notes.memory": ", with memory of past gaps ({weeks} weeks)",
+        "notes.nomemory": ", no memory of past gaps",
+        "notes.revenue": "Over {period}, {list}. Weekly revenue swings (CV): {swings}.",
+        "notes.attainment": "{name} books {value} of target",
+        "notes.recovery": "After the shock, {list}.",
+        "notes.recovered": "{name} is back on target in {weeks} weeks",
+        "notes.stayed": "{name} stays on target (0 weeks)",
+        "notes.censored": "{name} is not back on target within the horizon (over {weeks} weeks)",
+        "notes.firefighting": "Hours spent on quick fixes: {list}; quick fixes started: {fixes}.",
+        "notes.health": "Average fatigue: {fatigue}. People who left: {left}.",
+        "notes.temperature": (
+            "Average gap to the set point: {gap}; swing in the second half: {swing}."
+        ),
+        "notes.scorecard": "{title}: {list}.",
+        "notes.score": (
+            "{name} {attainment} of target, fatigue {fatigue}, "
+            "{hours} firefighting, gross profit {profit}"
+        ),
+        "notes.chart": (
+            "An editable chart: weekly revenue, median of {reps} replications, against the "
+            "target. Gross profit over the whole run: {profit}."
+        ),
+        "and": "and",
+        "uses.none": "no levers",
+        "period.weeks": "{n} weeks",
+    },
+    "nl": {
+        "deck.title": "Brandjes blussen of sturen?",
+        "deck.loop": "Een salesteam is een regelkring",
+        "deck.scorecard": "Scorekaart",
+        "deck.scenario": "Scenario",
+        "deck.approach": "Aanpak",
+        "deck.chart.title": "{title}: omzet per week tegenover het target",
+        "target": "Target",
+        "notes.title": (
+            "Deze presentatie vergelijkt manieren om hetzelfde salesteam te leiden, met "
+            "hetzelfde geluk: {approaches}. Scenario's: {scenarios}. Elk getal is het gemiddelde "
+            "van {reps} gesimuleerde herhalingen (seed {seed})."
+        ),
+        "notes.loop": (
+            "Elk team stuurt: het vergelijkt wat het waarneemt met een doel en handelt op het "
+            "verschil. {details}"
+        ),
+        "notes.loop.variant": (
+            "{name}: ziet resultaten {delay} later, gemiddeld over {window}; "
+            "versterking {gain}{memory}; gebruikt {levers}."
+        ),
+        "notes.memory": ", met geheugen voor eerdere tekorten ({weeks} weken)",
+        "notes.nomemory": ", zonder geheugen voor eerdere tekorten",
+        "notes.revenue": "Over {period}: {list}. Schommeling van de weekomzet (CV): {swings}.",
+        "notes.attainment": "{name} haalt {value} van het target",
+        "notes.recovery": "Na de schok: {list}.",
+        "notes.recovered": "{name} zit na {weeks} weken weer op target",
+        "notes.stayed": "{name} blijft op target (0 weken)",
+        "notes.censored": (
+            "{name} zit binnen de looptijd niet weer op target (meer dan {weeks} weken)"
+        ),
+        "notes.firefighting": "Uren aan snelle acties: {list}; gestarte acties: {fixes}.",
+        "notes.health": "Gemiddelde vermoeidheid: {fatigue}. Vertrokken mensen: {left}.",
+        "notes.temperature": (
+            "Gemiddeld verschil met de instelling: {gap}; schommeling in de tweede helft: {swing}."
+        ),
+        "notes.scorecard": "{title}: {list}.",
+        "notes.score": (
+            "{name} {attainment} van het target, vermoeidheid {fatigue}, "
+            "{hours} brandjes blussen, brutowinst {profit}"
+        ),
+        "notes.chart": (
+            "Een bewerkbare grafiek: omzet per week, mediaan van {reps} herhalingen, tegenover "
+            "het target. Brutowinst over de hele looptijd: {profit}."
+        ),
+        "and": "en",
+        "uses.none": "geen hefbomen",
+        "period.weeks": "{n} weken",
+    },
+}
+
+
+def say(key: str, lang: str, **fields: Any) -> str:
+    """The catalogue entry ``key`` in ``lang`` with its fields filled in."""
+    template = WORDS[check_lang(lang)][key]
+    return template.format(**fields) if fields else template
+
+
+def _list(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {say('and', lang)} " + items[-1]
+
+
+def _mean(results: SavedResults, variant: str, kpi: str) -> float:
+    return float(results.kpis[variant][kpi]["mean"])
+
+
+def _each(results: SavedResults, lang: str, kpi: str, fmt: Any) -> str:
+    """``Reacting 0,25, steering 0,03``: one KPI for every variant."""
+    parts = [
+        f"{variant_label(v, lang, inline=True)} {fmt(_mean(results, v, kpi))}" for v in results.kpis
+    ]
+    return _list(parts, lang)
+
+
+def _weeks(results: SavedResults) -> int:
+    first = next(iter(results.series.values()))
+    return int(next(iter(first.values())).shape[1])
+
+
+def title_notes(all_results: Sequence[SavedResults], lang: str) -> str:
+    """Notes of the title slide: what is compared, how many replications."""
+    first = all_results[0]
+    approaches = _list([variant_label(v, lang, inline=True) for v in first.kpis], lang)
+    scenarios = _list([str(r.manifest.get("scenario", "")) for r in all_results], lang)
+    return say(
+        "notes.title",
+        lang,
+        approaches=approaches,
+        scenarios=scenarios,
+        reps=first.manifest.get("replications"),
+        seed=first.manifest.get("seed"),
+    )
+
+
+def loop_notes(results: SavedResults, lang: str) -> str:
+    """Notes of the control-loop slide: each variant's settings in words."""
+    details = []
+    variants = results.manifest.get("resolved_scenario", {}).get("variants", [])
+    for v in variants:
+        policy, perception, levers = v["policy"], v["perception"], v["levers"]
+        integral = policy.get("integral_time_weeks")
+        memory = (
+            say("notes.memory", lang, weeks=number(integral, lang))
+            if integral
+            else say("notes.nomemory", lang)
+        )
+        used = [str(x).replace("_", " ") for x in levers.get("repertoire", [])]
+        details.append(
+            say(
+                "notes.loop.variant",
+                lang,
+                name=variant_label(v["name"], lang),
+                delay=_span(float(perception["delay_weeks"]), lang),
+                window=_span(float(perception["window_weeks"]), lang),
+                gain=number(policy["gain"], lang, 1),
+                memory=memory,
+                levers=_list(used, lang) if used else say("uses.none", lang),
+            )
+        )
+    return say("notes.loop", lang, details=" ".join(details))
+
+
+def _span(weeks: float, lang: str) -> str:
+    """``1 week``, ``8 weeks``, or ``0,25 weken`` for the thermostat's short intervals."""
+    if weeks.is_integer():
+        return weeks_text(weeks, lang)
+    return say("period.weeks", lang, n=number(weeks, lang, 2))
+
+
+def _revenue_notes(results: SavedResults, lang: str) -> str:
+    attained = [
+        say(
+            "notes.attainment",
+            lang,
+            name=variant_label(v, lang, inline=True),
+            value=percent(_mean(results, v, "attainment"), lang),
+        )
+        for v in results.kpis
+    ]
+    swings = _each(results, lang, "revenue_cv", lambda x: number(x, lang, 2))
+    period = say("period.weeks", lang, n=_weeks(results))
+    return say("notes.revenue", lang, period=period, list=_list(attained, lang), swings=swings)
+
+
+def _recovery_notes(results: SavedResults, lang: str) -> str:
+    parts = []
+    for v in results.kpis:
+        if "recovery_weeks" not in results.kpis[v]:
+            continue
+        value = _mean(results, v, "recovery_weeks")
+        censored = results.kpis[v].get("recovery_censored", {}).get("mean", 0.0) > 0.5
+        key = "notes.censored" if censored else "notes.recovered" if value > 0 else "notes.stayed"
+        name = variant_label(v, lang, inline=True)
+        parts.append(say(key, lang, name=name, weeks=number(value, lang)))
+    return say("notes.recovery", lang, list=_list(parts, lang)) if parts else ""
+
+
+def figure_notes(results: SavedResults, name: str, lang: str) -> str:
+    """Notes for one key figure: the numbers that figure shows."""
+    plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
+    if plant == "thermostat":
+        gap = _each(results, lang, "mean_abs_error_c", lambda x: number(x, lang, 1) + " °C")
+        swing = _each(results, lang, "swing_c", lambda x: number(x, lang, 1) + " °C")
+        extra = _recovery_notes(results, lang) if name == "recovery" else ""
+        return " ".join(
+            p for p in (say("notes.temperature", lang, gap=gap, swing=swing), extra) if p
+        )
+    if name == "recovery":
+        return _recovery_notes(results, lang) or _revenue_notes(results, lang)
+    if name == "firefighting":
+        fire = _each(results, lang, "firefighting_hours", lambda x: hours(x, lang))
+        fixes = _each(results, lang, "interventions", lambda x: number(x, lang))
+        return say("notes.firefighting", lang, list=fire, fixes=fixes)
+    if name == "team-health":
+        fatigue = _each(results, lang, "fatigue_mean", lambda x: number(x, lang, 2))
+        left = _each(results, lang, "attrition", lambda x: number(x, lang, 1))
+        return say("notes.health", lang, fatigue=fatigue, left=left)
+    return " ".join(p for p in (_revenue_notes(results, lang), _recovery_notes(results, lang)) if p)
+
+
+def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
+    """Notes of the scorecard: one sentence per scenario."""
+    lines = []
+    for results in all_results:
+        title = str(results.manifest.get("scenario", ""))
+        plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
+        if plant != "sales":
+            lines.append(figure_notes(results, "scorecard", lang))
+            continue
+        scores = [
+            say(
+                "notes.score",
+                lang,
+                name=variant_label(v, lang, inline=True),
+                attainment=percent(_mean(results, v, "attainment"), lang),
+                fatigue=number(_mean(results, v, "fatigue_mean"), lang, 2),
+                hours=hours(_mean(results, v, "firefighting_hours"), lang),
+                profit=euros(_mean(results, v, "gross_profit"), lang),
+            )
+            for v in results.kpis
+        ]
+        lines.append(say("notes.scorecard", lang, title=title, list="; ".join(scores)))
+    return "\n".join(lines)
+
+
+def chart_notes(results: SavedResults, lang: str) -> str:
+    """Notes of the native chart slide."""
+    profit = _each(results, lang, "gross_profit", lambda x: euros(x, lang))
+    head = say("notes.chart", lang, reps=results.manifest.get("replications"), profit=profit)
+    return f"{head} {_revenue_notes(results, lang)}"

@@ -1,0 +1,234 @@
+"""The control loop as a diagram, with this scenario's settings per variant.
+
+Owns what the loop figure says: the boxes (goal -> gap -> how we react -> what we do -> team
+and market, shocks into the plant, what we see fed back to the gap), the words for each
+variant's settings (delay, window, gain, memory, noise filter, levers) read from the resolved
+scenario, with what all variants share said once, and which settings differ (the title).
+The geometry is ``figures.diagram``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from thermosim.control.levers import FUNDAMENTAL
+from thermosim.figures import findings
+from thermosim.figures.data import Story
+from thermosim.figures.diagram import Box, folded_layout, row_layout
+from thermosim.figures.labels import check_lang, degrees, duration, number, text
+from thermosim.figures.style import (
+    LineLook,
+    axes_title,
+    check_size,
+    finish,
+    new_figure,
+    slide_style,
+)
+from thermosim.results import SavedResults
+
+
+def _same(texts: Sequence[str]) -> bool:
+    return len(set(texts)) <= 1
+
+
+def _per_variant(
+    story: Story, parts: Mapping[str, Sequence[str]]
+) -> list[tuple[str, LineLook | None]]:
+    """A box's lines: what all variants share once, then what differs, one line per variant."""
+    lists = [list(parts[v]) for v in story.variants]
+    common = [p for p in lists[0] if all(p in other for other in lists[1:])]
+    lines: list[tuple[str, LineLook | None]] = []
+    if common:
+        lines.append((", ".join(common), None))
+    rest = {v: [p for p in parts[v] if p not in common] for v in story.variants}
+    if any(rest.values()):
+        lines += [(", ".join(rest[v]) or "–", story.looks[v]) for v in story.variants]
+    return lines
+
+
+def _goal(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
+    if not story.sales:
+        return [story.setpoint_text(lang)]
+    ref = spec.get("reference") or {}
+    targets = spec.get("member_targets") or {}
+    if targets:
+        return [text("loop.goal.members", lang, n=len(targets))]
+    kind = str(ref.get("kind", "fixed"))
+    if kind == "eroding":
+        words = text("loop.goal.eroding", lang)
+    elif kind == "raised":
+        factor = number(float(ref.get("raise_to", 1.0)), lang, 2).rstrip("0").rstrip(",.")
+        words = text("loop.goal.raised", lang, factor=factor)
+    else:
+        words = text("loop.goal.fixed", lang)
+    return [words, text("loop.goal.shared" if ref.get("shared") else "loop.goal.imposed", lang)]
+
+
+def _sees(spec: Mapping[str, Any], lang: str, show_metric: bool, compact: bool) -> list[str]:
+    seen = spec.get("perception") or {}
+    delay = float(seen.get("delay_weeks", 0.0))
+    parts = []
+    if show_metric:
+        metrics = spec.get("member_metrics") or [seen.get("metric", "revenue")]
+        if compact and len(metrics) > 1:
+            parts.append(text("loop.sees.metrics", lang, n=len(metrics)))
+        else:
+            parts.append(" + ".join(text(f"metric.{m}", lang) for m in metrics))
+    if delay > 0:
+        parts.append(text("loop.sees.late", lang, late=duration(delay, lang)))
+    else:
+        parts.append(text("loop.sees.now", lang))
+    window = duration(float(seen.get("window_weeks", 1.0)), lang)
+    parts.append(text("loop.sees.window", lang, window=window))
+    return parts
+
+
+def _reacts(spec: Mapping[str, Any], lang: str) -> list[str]:
+    policy = spec.get("policy") or {}
+    gain = float(policy.get("gain", 0.0))
+    parts = [text("loop.reacts.gain", lang, gain=number(gain, lang, 0 if gain.is_integer() else 1))]
+    memory = policy.get("integral_time_weeks")
+    if memory:
+        parts.append(text("loop.reacts.memory", lang, weeks=duration(float(memory), lang)))
+    else:
+        parts.append(text("loop.reacts.no_memory", lang))
+    if float(policy.get("deadband") or 0) > 0 or policy.get("control_limit_sigma"):
+        parts.append(text("loop.reacts.filter", lang))
+    review = float(policy.get("review_weeks", 1.0))
+    if review != 1.0:
+        parts.append(text("loop.reacts.review", lang, every=duration(review, lang)))
+    return parts
+
+
+def _does(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
+    levers = spec.get("levers") or {}
+    repertoire = list(levers.get("repertoire") or [])
+    if not repertoire:
+        return [text("loop.does.heater" if not story.sales else "loop.does.none", lang)]
+    if levers.get("mode") == "episodic":
+        return [text("loop.does.fixes", lang, count=len(repertoire))]
+    if all(r in FUNDAMENTAL for r in repertoire):
+        return [text("loop.does.lasting", lang, count=len(repertoire))]
+    return [text("loop.does.mixed", lang, count=len(repertoire))]
+
+
+def differing_parts(story: Story) -> list[str]:
+    """Which parts of the loop's settings differ between the variants (for the title)."""
+    specs = [story.specs[v] for v in story.variants]
+
+    def differs(*path: str) -> bool:
+        seen = []
+        for spec in specs:
+            node: Any = spec
+            for key in path:
+                node = (node or {}).get(key) if isinstance(node, Mapping) else None
+            seen.append(repr(node))
+        return not _same(seen)
+
+    parts = []
+    if story.sales and (differs("reference") or differs("member_targets")):
+        parts.append("goal")
+    if differs("member_metrics") or differs("perception", "metric"):
+        parts.append("metrics")
+    checks = (
+        ("delay", ("perception", "delay_weeks")),
+        ("window", ("perception", "window_weeks")),
+        ("gain", ("policy", "gain")),
+        ("memory", ("policy", "integral_time_weeks")),
+        ("review", ("policy", "review_weeks")),
+    )
+    parts += [name for name, path in checks if differs(*path)]
+    if differs("policy", "deadband") or differs("policy", "control_limit_sigma"):
+        parts.append("filter")
+    if not _same([repr(_does(spec, story, "en")) for spec in specs]):
+        parts.append("levers")
+    return parts
+
+
+def _boxes(story: Story, lang: str, compact: bool) -> dict[str, Box]:
+    specs = story.specs
+    show_metric = not _same(
+        [
+            repr(specs[v].get("member_metrics") or specs[v].get("perception", {}).get("metric"))
+            for v in story.variants
+        ]
+    )
+    plant = "sales" if story.sales else "thermostat"
+    if story.sales:
+        detail = text("loop.plant_detail.sales", lang, people=story.people())
+    else:
+        outside = float(story.results.manifest["resolved_scenario"]["plant"].get("outside_c", 0.0))
+        detail = text("loop.plant_detail.thermostat", lang, outside=degrees(outside, lang, 0))
+    return {
+        "goal": Box(
+            "goal",
+            text("loop.goal", lang),
+            _per_variant(story, {v: _goal(specs[v], story, lang) for v in story.variants}),
+        ),
+        "sees": Box(
+            "sees",
+            text("loop.sees", lang),
+            _per_variant(
+                story, {v: _sees(specs[v], lang, show_metric, compact) for v in story.variants}
+            ),
+        ),
+        "reacts": Box(
+            "reacts",
+            text("loop.reacts", lang),
+            _per_variant(story, {v: _reacts(specs[v], lang) for v in story.variants}),
+        ),
+        "does": Box(
+            "does",
+            text("loop.does", lang),
+            _per_variant(story, {v: _does(specs[v], story, lang) for v in story.variants}),
+        ),
+        "plant": Box("plant", text(f"loop.plant.{plant}", lang), [(detail, None)]),
+    }
+
+
+def draw_control_loop(
+    results: SavedResults, lang: str = "en", size: str = "full", ax: Axes | None = None
+) -> Figure:
+    """The loop as a diagram with each variant's settings, from the resolved scenario."""
+    check_lang(lang)
+    check_size(size)
+    story = Story.of(results)
+    title = findings.loop(story, lang, differing_parts(story), listed=3 if size == "full" else 1)
+    with slide_style():
+        if ax is None:
+            fig = new_figure(size)
+            canvas = fig.add_subplot()
+            finish(fig, title, story.footer(lang, bands=False))
+        else:
+            maybe = ax.get_figure()
+            assert isinstance(maybe, Figure)
+            fig, canvas = maybe, ax
+            axes_title(canvas, title)
+        canvas.set_axis_off()
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)
+        box = canvas.get_window_extent()
+        width, height = box.width / fig.dpi, box.height / fig.dpi
+        canvas.set_xlim(0, width)
+        canvas.set_ylim(0, height)
+        boxes = _boxes(story, lang, compact=width < 9.0)
+        shocks = text("loop.shocks", lang, shocks=_shock_words(story, lang))
+        if width >= 9.0:
+            row_layout(canvas, boxes, shocks, width, height, lang)
+        else:
+            folded_layout(canvas, boxes, shocks, width, height, lang, bool(story.shocks))
+        # The diagram is laid out in the canvas's own inches: it must not move the canvas.
+        for artist in canvas.get_children():
+            artist.set_in_layout(False)
+    return fig
+
+
+def _shock_words(story: Story, lang: str) -> str:
+    if not story.shocks:
+        return text("shock.none", lang)
+    return ", ".join(s.label(lang, size=False) for s in story.shocks)

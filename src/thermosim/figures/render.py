@@ -1,0 +1,153 @@
+"""Which figures a results folder gets, and writing them to ``<results>/figures/``.
+
+Owns the stable figure names (``FIGURES``), which families apply to which plant
+(``families_for``), the draw function of each family (``DRAW``) and ``write_figures``: every
+figure in every asked format, written under a temporary name and moved into place, so a
+reader never sees half a file. File names: ``<name>.<lang>.<format>`` for full-slide
+figures and ``<name>.half.<lang>.<format>`` for half-slide ones, so both languages and both
+sizes live side by side (``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from thermosim.figures.labels import check_lang
+from thermosim.figures.loop import draw_control_loop
+from thermosim.figures.scorecard import draw_scorecard
+from thermosim.figures.style import DPI, SIZES, check_size, slide_style
+from thermosim.figures.team import draw_firefighting, draw_team_health, draw_time_allocation
+from thermosim.figures.timeline import draw_cumulative_gap, draw_recovery, draw_revenue_vs_target
+from thermosim.results import SavedResults, read_results
+
+FIGURES: tuple[str, ...] = (
+    "revenue-vs-target",
+    "cumulative-gap",
+    "firefighting",
+    "team-health",
+    "time-allocation",
+    "scorecard",
+    "control-loop",
+    "recovery",
+)
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+SALES_ONLY = frozenset({"cumulative-gap", "firefighting", "team-health", "time-allocation"})
+
+DrawFunction = Callable[[SavedResults, str, str], Figure]
+DRAW: Mapping[str, DrawFunction] = {
+    "revenue-vs-target": draw_revenue_vs_target,
+    "cumulative-gap": draw_cumulative_gap,
+    "firefighting": draw_firefighting,
+    "team-health": draw_team_health,
+    "time-allocation": draw_time_allocation,
+    "scorecard": draw_scorecard,
+    "control-loop": draw_control_loop,
+    "recovery": draw_recovery,
+}
+
+
+def families_for(
+    plant_kind: str, shocks: Iterable[Mapping[str, Any]] | None = None
+) -> tuple[str, ...]:
+    """The figure families that mean something for a plant, in ``FIGURES`` order.
+
+    The thermostat has no revenue, people or hours: it gets ``revenue-vs-target`` (temperature
+    against the set point, with heater power), ``scorecard``, ``control-loop`` and
+    ``recovery``. Given the scenario's ``shocks`` (dicts with a ``kind``), ``recovery`` is
+    left out when no shock has a recovery time (none, or only seasonality).
+    """
+    if plant_kind not in ("sales", "thermostat"):
+        raise ValueError(f"unknown plant kind {plant_kind!r}; use sales or thermostat")
+    names = [f for f in FIGURES if plant_kind == "sales" or f not in SALES_ONLY]
+    if shocks is not None and not any(s.get("kind") != "seasonality" for s in shocks):
+        names.remove("recovery")
+    return tuple(names)
+
+
+def figure_path(results_dir: Path, name: str, lang: str, fmt: str, size: str = "full") -> Path:
+    """Where ``write_figures`` puts one figure."""
+    middle = "" if size == "full" else f".{size}"
+    return Path(results_dir) / "figures" / f"{name}{middle}.{lang}.{fmt}"
+
+
+def save(fig: Figure, path: Path, fmt: str) -> None:
+    """Save one figure atomically: to a hidden temporary name, then renamed into place."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    # No timestamps in PDF or SVG: the same results give the same files.
+    metadata: dict[str, Any] = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[
+        fmt
+    ]
+    try:
+        with slide_style():
+            fig.savefig(temporary, format=fmt, dpi=DPI, metadata=metadata)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_figures(
+    results_dir: Path,
+    lang: str = "en",
+    formats: Sequence[str] = ("png",),
+    size: str = "full",
+) -> list[Path]:
+    """Draw every figure that applies to a results folder and write it in every format.
+
+    Parameters
+    ----------
+    results_dir
+        A folder written by ``results.write_results``.
+    lang
+        ``en`` or ``nl``.
+    formats
+        Any of ``png`` (200 dpi), ``svg`` (text as paths) and ``pdf`` (fonts embedded).
+    size
+        ``full`` (12.7 x 5.9 in, the body of a 16:9 slide) or ``half`` (6.2 x 5.9 in).
+
+    Returns
+    -------
+    list of Path
+        The files written, figure by figure in ``FIGURES`` order, formats in the order given.
+
+    Raises
+    ------
+    ValueError
+        For an unknown language, size or format (before anything is drawn).
+    thermosim.results.ResultsError
+        When the folder is not a complete results folder.
+    """
+    check_lang(lang)
+    check_size(size)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(
+            f"unknown figure format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}"
+        )
+    results = read_results(Path(results_dir))
+    resolved = results.manifest.get("resolved_scenario", {})
+    plant = str(resolved.get("plant", {}).get("kind", "sales"))
+    folder = Path(results_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name in families_for(plant, resolved.get("shocks") or []):
+        if name not in DRAW:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a figure that warns is a figure to fix
+            fig = DRAW[name](results, lang, size)
+        for fmt in dict.fromkeys(formats):
+            path = figure_path(Path(results_dir), name, lang, fmt, size)
+            save(fig, path, fmt)
+            written.append(path)
+    return written
+
+
+__all__ = ["DRAW", "FIGURES", "FORMATS", "SIZES", "families_for", "figure_path", "write_figures"]

@@ -1,0 +1,126 @@
+"""The deck and the animation, read back: sizes, pictures, the native chart, notes, frames."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pptx import Presentation
+
+import thermosim
+from thermosim.cli import main
+from thermosim.figures.numbers import hours, number, percent
+from thermosim.results import read_results, write_results
+
+SCENARIOS = ("lost-key-account", "baseline", "thermostat")
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("results")
+    made = []
+    for name in SCENARIOS:
+        experiment = thermosim.run_experiment(thermosim.load_scenario(name), replications=3)
+        made.append(write_results(experiment, out))
+    return made
+
+
+@pytest.fixture(scope="module")
+def deck_nl(folders: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from thermosim.deck import build_deck
+
+    return build_deck(folders, tmp_path_factory.mktemp("deck") / "talk.pptx", "nl")
+
+
+def test_the_deck_is_16_by_9(deck_nl: Path) -> None:
+    prs = Presentation(str(deck_nl))
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+
+
+def test_every_picture_fits_inside_its_slide_without_distortion(deck_nl: Path) -> None:
+    prs = Presentation(str(deck_nl))
+    pictures = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width
+            assert shape.top + shape.height <= prs.slide_height
+            if shape.shape_type == 13:  # a picture
+                pictures += 1
+                with Image.open(io.BytesIO(shape.image.blob)) as im:
+                    ratio = im.width / im.height
+                assert abs(shape.width / shape.height - ratio) / ratio < 0.01
+    assert pictures >= 1 + 4 + 3  # loop, lost-key-account's four, baseline's three at least
+
+
+def test_the_native_chart_holds_the_series_and_points_of_the_data(
+    deck_nl: Path, folders: list[Path]
+) -> None:
+    prs = Presentation(str(deck_nl))
+    charts = [s.chart for slide in prs.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1
+    chart = charts[0]
+    saved = read_results(folders[0])  # the first sales scenario is charted
+    plot = chart.plots[0]
+    names = [s.name for s in plot.series]
+    assert names == ["Reageren", "Sturen", "Target"]
+    weeks = saved.series["reactive"]["revenue"].shape[1]
+    assert len(list(plot.categories)) == weeks
+    expected = np.median(saved.series["reactive"]["revenue"], axis=0)
+    assert list(plot.series[0].values) == [round(float(x)) for x in expected]
+
+
+def test_every_slide_has_notes_with_the_kpis_in_dutch_number_format(
+    deck_nl: Path, folders: list[Path]
+) -> None:
+    prs = Presentation(str(deck_nl))
+    notes = [slide.notes_slide.notes_text_frame.text for slide in prs.slides]
+    assert all(n.strip() for n in notes)
+    everything = "\n".join(notes)
+    kpis = json.loads((folders[0] / "kpis.json").read_text(encoding="utf-8"))
+    for variant in ("reactive", "steered"):
+        assert percent(kpis[variant]["attainment"]["mean"], "nl") in everything
+        assert number(kpis[variant]["fatigue_mean"]["mean"], "nl", 2) in everything
+        assert hours(kpis[variant]["firefighting_hours"]["mean"], "nl") in everything
+    assert "0,2" in everything or "0,0" in everything  # decimal commas, not points
+    assert "brandjes blussen" in everything
+
+
+def test_gif_has_one_frame_per_week_at_an_even_size(folders: list[Path], tmp_path: Path) -> None:
+    from thermosim.animate import animate
+
+    gif = animate(folders[0], tmp_path / "a.gif", "gif", "en")
+    with Image.open(gif) as im:
+        assert im.size == (1280, 720) and im.size[0] % 2 == 0 and im.size[1] % 2 == 0
+        weeks = read_results(folders[0]).series["reactive"]["revenue"].shape[1]
+        assert im.n_frames == weeks
+    strided = animate(folders[0], tmp_path / "b.gif", "gif", "nl", stride=4)
+    with Image.open(strided) as im:
+        assert im.n_frames == -(-weeks // 4)
+
+
+def test_mp4_without_ffmpeg_exits_2_with_the_message(
+    folders: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import thermosim.animate as animate_module
+
+    monkeypatch.setattr(animate_module, "ffmpeg_path", lambda: None)
+    result = CliRunner().invoke(main, ["animate", str(folders[0]), "--format", "mp4"])
+    assert result.exit_code == 2
+    assert "MP4 needs ffmpeg" in result.output and "Traceback" not in result.output
+
+
+def test_deck_command_runs_missing_scenarios_first(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    result = CliRunner().invoke(
+        main,
+        ["deck", "thermostat", "-o", str(tmp_path / "t.pptx"), "--out", str(out), "--reps", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "thermostat" / "kpis.json").is_file()
+    assert Presentation(str(tmp_path / "t.pptx")).slides
