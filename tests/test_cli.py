@@ -58,6 +58,9 @@ def test_every_command_has_help_with_an_example() -> None:
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0
         assert "Example" in result.output
+        # Examples keep their own lines (click's \b marker worked, no literal "\b" left).
+        assert "\\b" not in result.output
+        assert "\n    thermosim " in result.output
 
 
 def test_validate_reports_ok_and_exits_0_for_good_files() -> None:

@@ -85,7 +85,7 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="thermosim")
 def main() -> None:
-    r"""Simulate a sales team as a control loop: reacting versus steering toward a goal.
+    """Simulate a sales team as a control loop: reacting versus steering toward a goal.
 
     \b
     Examples:
@@ -109,7 +109,7 @@ LANG_OPTION = click.option(
 @LANG_OPTION
 @_guarded
 def list_scenarios(lang: str) -> None:
-    r"""List the shipped scenarios: name, title and what each shows.
+    """List the shipped scenarios: name, title and what each shows.
 
     \b
     Examples:
@@ -130,7 +130,7 @@ def list_scenarios(lang: str) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Check with a change.")
 @_guarded
 def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
-    r"""Check scenario files; list every problem with file, line, field and a hint.
+    """Check scenario files; list every problem with file, line, field and a hint.
 
     Exits 0 when every file is valid, 2 when any is not.
 
@@ -158,7 +158,7 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...]) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Show with a change.")
 @_guarded
 def show(scenario: str, overrides: tuple[str, ...]) -> None:
-    r"""Print the fully resolved SCENARIO (after extends, presets and --set) as YAML.
+    """Print the fully resolved SCENARIO (after extends, presets and --set) as YAML.
 
     Every field is written, with a comment saying what it means; the output is itself a valid
     scenario file.
@@ -177,7 +177,7 @@ def show(scenario: str, overrides: tuple[str, ...]) -> None:
 )
 @_guarded
 def schema(output: Path | None) -> None:
-    r"""The JSON Schema of scenario files, for completion and checks in editors.
+    """The JSON Schema of scenario files, for completion and checks in editors.
 
     Editors with the YAML language server pick it up from a file's first line:
     `# yaml-language-server: $schema=thermosim.schema.json`.
@@ -203,7 +203,7 @@ def schema(output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_guarded
 def new(name: str, base: str | None, force: bool) -> None:
-    r"""Write NAME.yaml: a commented scenario file to start from (valid as it is).
+    """Write NAME.yaml: a commented scenario file to start from (valid as it is).
 
     \b
     Examples:
@@ -268,7 +268,7 @@ def run(
     quiet: bool,
     debug: bool,
 ) -> None:
-    r"""Run every variant of SCENARIO and write the results folder.
+    """Run every variant of SCENARIO and write the results folder.
 
     SCENARIO is a scenario file or the name of a shipped scenario (see `thermosim list`).
     The results go to OUT/<scenario name>/, replaced as a whole only when complete.
@@ -333,7 +333,7 @@ def _draw(folder: Path, lang: str, formats: tuple[str, ...], size: str = "full")
 )
 @_guarded
 def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -> None:
-    r"""Redraw the figures of a results folder from its saved data, without re-running.
+    """Redraw the figures of a results folder from its saved data, without re-running.
 
     \b
     Examples:
@@ -385,7 +385,7 @@ def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
 @click.option("--reps", type=click.IntRange(1, 100_000), help="Replications for runs made now.")
 @_guarded
 def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int | None) -> None:
-    r"""Write a 16:9 PowerPoint deck with figures, a scorecard and speaker notes.
+    """Write a 16:9 PowerPoint deck with figures, a scorecard and speaker notes.
 
     Each source is a results folder or a scenario (name or file); a scenario that has no
     results in OUT yet is run first.
@@ -421,7 +421,7 @@ def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int
 )
 @_guarded
 def animate(source: str, fmt: str, output: Path | None, lang: str, stride: int, out: Path) -> None:
-    r"""Animate revenue against target week by week, shocks appearing as they happen.
+    """Animate revenue against target week by week, shocks appearing as they happen.
 
     GIF needs nothing extra; MP4 needs ffmpeg (on the PATH, or `pip install 'thermosim[video]'`).
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import uuid
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -140,9 +139,7 @@ def write_figures(
     for name in families_for(plant, resolved.get("shocks") or []):
         if name not in DRAW:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a figure that warns is a figure to fix
-            fig = DRAW[name](results, lang, size)
+        fig = DRAW[name](results, lang, size)
         for fmt in dict.fromkeys(formats):
             path = figure_path(Path(results_dir), name, lang, fmt, size)
             save(fig, path, fmt)

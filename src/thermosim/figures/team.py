@@ -232,7 +232,7 @@ def draw_team_health(results: SavedResults, lang: str = "en", size: str = "full"
             words = text(heading if full else heading + ".short", lang)
             _heading(ax, words, 3.6 if full else 1.6, HEADING_PT if full else HEADING_PT - 1)
             ax.yaxis.set_major_formatter(PercentFormatter(lang))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))  # no 107.5%
             if series == "motivation":
                 ax.set_ylim(0, 1)
             elif series == "fatigue":
