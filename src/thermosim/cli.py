@@ -105,6 +105,16 @@ LANG_OPTION = click.option(
 )
 
 
+FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    default="png",
+    show_default=True,
+    callback=_formats,
+    help="Figure formats, comma separated: png, svg, pdf.",
+)
+
+
 @main.command("list")
 @LANG_OPTION
 @_guarded
@@ -242,14 +252,7 @@ def new(name: str, base: str | None, force: bool) -> None:
     metavar="KEY=VALUE",
     help="Change one field, e.g. --set horizon_weeks=52 --set variants.1.policy.gain=0.3.",
 )
-@click.option(
-    "--format",
-    "formats",
-    default="png",
-    show_default=True,
-    callback=_formats,
-    help="Figure formats, comma separated: png, svg, pdf.",
-)
+@FORMAT_OPTION
 @LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write data only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
@@ -316,14 +319,7 @@ def _draw(folder: Path, lang: str, formats: tuple[str, ...], size: str = "full")
 @main.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
 @LANG_OPTION
-@click.option(
-    "--format",
-    "formats",
-    default="png",
-    show_default=True,
-    callback=_formats,
-    help="Figure formats, comma separated: png, svg, pdf.",
-)
+@FORMAT_OPTION
 @click.option(
     "--size",
     type=click.Choice(["full", "half"]),
