@@ -96,3 +96,17 @@ def test_reading_an_incomplete_folder_names_what_is_missing(tmp_path: Path) -> N
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ResultsError, match=r"missing timeseries\.csv"):
         read_results(tmp_path)
+
+
+def test_every_file_is_identical_across_workers_with_a_fixed_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    scenario = thermosim.load_scenario("people-leave")
+    one = write_results(thermosim.run_experiment(scenario, 3, 4, workers=1), tmp_path / "a")
+    two = write_results(thermosim.run_experiment(scenario, 3, 4, workers=2), tmp_path / "b")
+    for name in results.FILES:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert json.loads((one / "manifest.json").read_text(encoding="utf-8"))["created"].startswith(
+        "2027-01-15"
+    )

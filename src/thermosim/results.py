@@ -67,6 +67,15 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def _created() -> str:
+    """When the run was made; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it,
+    so a rerun can give a byte-identical manifest too.
+    """
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(fixed), UTC) if fixed and fixed.isdigit() else None
+    return (moment or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
 def manifest(experiment: Experiment) -> dict[str, Any]:
     """What a reader needs to trust and reproduce the run."""
     return {
@@ -76,7 +85,7 @@ def manifest(experiment: Experiment) -> dict[str, Any]:
         "seed": experiment.seed,
         "replications": experiment.replications,
         "variants": list(experiment.runs),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": _created(),
         "libraries": _versions(),
         "resolved_scenario": experiment.scenario.model_dump(mode="json"),
     }
