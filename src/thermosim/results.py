@@ -68,8 +68,10 @@ def _versions() -> dict[str, str]:
 
 
 def _created() -> str:
-    """When the run was made; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it,
-    so a rerun can give a byte-identical manifest too.
+    """When the run was made (UTC).
+
+    SOURCE_DATE_EPOCH, the reproducible-builds convention, fixes it, so that a rerun gives a
+    byte-identical manifest too.
     """
     fixed = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(fixed), UTC) if fixed and fixed.isdigit() else None
