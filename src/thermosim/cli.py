@@ -345,6 +345,15 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
     click.echo(f"{len(written)} figures in {results_dir / 'figures'}")
 
 
+RUN_INTO_OPTION = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where a scenario that has not been run yet is run to (its results folder).",
+)
+
+
 def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
     """A results folder for SOURCE: the folder itself, an earlier run, or a run made now."""
     given = Path(source)
@@ -371,13 +380,7 @@ def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
     help="The PowerPoint file to write.",
 )
 @LANG_OPTION
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where scenarios not run yet are run to.",
-)
+@RUN_INTO_OPTION
 @click.option("--reps", type=click.IntRange(1, 100_000), help="Replications for runs made now.")
 @_guarded
 def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int | None) -> None:
@@ -408,13 +411,7 @@ def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int
 @click.option(
     "--stride", type=click.IntRange(1, 52), default=1, show_default=True, help="Weeks per frame."
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where a scenario not run yet is run to.",
-)
+@RUN_INTO_OPTION
 @_guarded
 def animate(source: str, fmt: str, output: Path | None, lang: str, stride: int, out: Path) -> None:
     """Animate revenue against target week by week, shocks appearing as they happen.
