@@ -124,3 +124,13 @@ def test_deck_command_runs_missing_scenarios_first(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "thermostat" / "kpis.json").is_file()
     assert Presentation(str(tmp_path / "t.pptx")).slides
+
+
+def test_title_placeholders_keep_their_box_on_the_wider_slide(deck_nl: Path) -> None:
+    # Widening a layout placeholder must not collapse it to the top edge (zero top and height).
+    prs = Presentation(str(deck_nl))
+    title_slide = prs.slides[0]
+    title, subtitle = title_slide.placeholders[0], title_slide.placeholders[1]
+    assert title.height > 0 and subtitle.height > 0
+    assert title.top > 0 and subtitle.top >= title.top + title.height
+    assert title.width > prs.slide_width * 0.8  # stretched across the 16:9 width

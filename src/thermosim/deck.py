@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
@@ -33,6 +35,7 @@ from thermosim.figures import write_figures
 from thermosim.figures.labels import text, variant_label
 from thermosim.figures.numbers import check_lang, euros, hours, number, percent
 from thermosim.figures.render import families_for, figure_path
+from thermosim.figures.style import variant_looks
 from thermosim.results import SavedResults, read_results
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
@@ -77,10 +80,13 @@ def _fit_placeholders(slide: Slide) -> None:
     """Stretch the 4:3 template's placeholders across the 16:9 slide, keeping their margins."""
     scale = SLIDE_WIDTH / OLD_WIDTH
     for shape in slide.placeholders:
-        if shape.left is None or shape.width is None:
+        left, top, width, height = shape.left, shape.top, shape.width, shape.height
+        if None in (left, top, width, height):
             continue
-        shape.left = Emu(int(shape.left * scale))
-        shape.width = Emu(int(shape.width * scale))
+        # A placeholder inherits its box from the layout; writing only left and width would
+        # give it a zero top and height, so all four are written.
+        shape.left, shape.width = Emu(int(left * scale)), Emu(int(width * scale))
+        shape.top, shape.height = Emu(int(top)), Emu(int(height))
 
 
 def _new_slide(prs: PresentationType, layout: int, title: str) -> Slide:
@@ -192,8 +198,19 @@ def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
-    for plot_series in chart.plots[0].series:
+    # The figures' colours: each variant's look, and the target black and dashed.
+    story_looks = variant_looks(talk.scenario.get("variants", []))  # type: ignore[arg-type]
+    looks = [story_looks.get(v) for v in talk.results.series]
+    for i, plot_series in enumerate(chart.plots[0].series):
         plot_series.smooth = False
+        line = plot_series.format.line
+        line.width = Pt(2.5)
+        look = looks[i] if i < len(looks) else None
+        colour = (look.color if look else "#1A1A1A").lstrip("#")
+        rgb = (int(colour[k : k + 2], 16) for k in (0, 2, 4))
+        line.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
+        if look is None:
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
     _notes(slide, chart_notes(talk.results, lang))
 
 
@@ -213,7 +230,7 @@ def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
 
     slide = _new_slide(prs, LAYOUT_TITLE, say("deck.title", lang))
-    slide.placeholders[1].text = ", ".join(t.title(lang) for t in talks)
+    slide.placeholders[1].text = "  ·  ".join(t.title(lang) for t in talks)
     _notes(slide, title_notes([t.results for t in talks], lang))
 
     first = talks[0]
