@@ -16,16 +16,6 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
-HEADLINE_KPIS: tuple[str, ...] = (
-    "attainment",
-    "revenue_cv",
-    "gap_iae",
-    "recovery_weeks",
-    "fatigue_mean",
-    "firefighting_hours",
-    "gross_profit",
-)
-
 # Series each plant must record; extra series (e.g. headcount) are allowed and ignored.
 REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
     "sales": (

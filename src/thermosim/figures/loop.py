@@ -22,10 +22,8 @@ from thermosim.figures.diagram import Box, folded_layout, row_layout
 from thermosim.figures.labels import check_lang, degrees, duration, number, text
 from thermosim.figures.style import (
     LineLook,
-    axes_title,
+    blank_panel,
     check_size,
-    finish,
-    new_figure,
     slide_style,
 )
 from thermosim.results import SavedResults
@@ -199,19 +197,7 @@ def draw_control_loop(
     story = Story.of(results)
     title = findings.loop(story, lang, differing_parts(story), listed=3 if size == "full" else 1)
     with slide_style():
-        if ax is None:
-            fig = new_figure(size)
-            canvas = fig.add_subplot()
-            finish(fig, title, story.footer(lang, bands=False))
-        else:
-            maybe = ax.get_figure()
-            assert isinstance(maybe, Figure)
-            fig, canvas = maybe, ax
-            axes_title(canvas, title)
-        canvas.set_axis_off()
-        engine = fig.get_layout_engine()
-        if engine is not None:
-            engine.execute(fig)
+        fig, canvas = blank_panel(title, story.footer(lang, bands=False), size, ax)
         box = canvas.get_window_extent()
         width, height = box.width / fig.dpi, box.height / fig.dpi
         canvas.set_xlim(0, width)

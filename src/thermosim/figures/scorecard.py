@@ -31,10 +31,8 @@ from thermosim.figures.labels import (
 from thermosim.figures.style import (
     INK,
     MUTED,
-    axes_title,
+    blank_panel,
     check_size,
-    finish,
-    new_figure,
     slide_style,
     text_width_pt,
     wrap,
@@ -198,19 +196,7 @@ def draw_scorecard(
     alike = sum(1 for r in rows if r.better is None)
     title = findings.scorecard(story, lang, wins, alike, len(rows))
     with slide_style():
-        if ax is None:
-            fig = new_figure(size)
-            table = fig.add_subplot()
-            finish(fig, title, story.footer(lang, bands=False))
-        else:
-            maybe = ax.get_figure()
-            assert isinstance(maybe, Figure)
-            fig, table = maybe, ax
-            axes_title(table, title)
-        table.set_axis_off()
-        engine = fig.get_layout_engine()
-        if engine is not None:
-            engine.execute(fig)
+        fig, table = blank_panel(title, story.footer(lang, bands=False), size, ax)
         _draw_table(table, story, rows, lang)
     return fig
 

@@ -315,6 +315,28 @@ def axes_title(ax: Axes, title: str) -> None:
     ax.set_title("\n".join(lines), fontsize=TITLE_SMALL_PT, fontweight="bold", loc="left")
 
 
+def blank_panel(title: str, footer: str, size: str, ax: Axes | None) -> tuple[Figure, Axes]:
+    """A figure with one axes-free panel (a diagram or a table), laid out; call in the style.
+
+    Without ``ax``: a new slide figure with the title and footer. With ``ax``: draw into it,
+    the finding as its title, no footer.
+    """
+    if ax is None:
+        fig = new_figure(size)
+        panel = fig.add_subplot()
+        finish(fig, title, footer)
+    else:
+        owner = ax.get_figure()
+        assert isinstance(owner, Figure), "the axes must belong to a Figure"
+        fig, panel = owner, ax
+        axes_title(panel, title)
+    panel.set_axis_off()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    return fig, panel
+
+
 def slide_text_sizes(axes: Sequence[Axes]) -> None:
     """Fix tick and axis-label sizes on the given axes.
 
