@@ -176,7 +176,6 @@ class _Replication:
         self.control = {name: np.full(n, np.nan) for name in CONTROL_SERIES}
         self.log: list[Intervention] = []
         self._last_continuous: dict[tuple[str, str], float] = {}
-        self._last_error: float | None = None
         self.warmup_ledger: dict[str, float] = {}
 
     def _reviews(self) -> Generator[Any, Any, None]:
@@ -206,15 +205,16 @@ class _Replication:
                 continuous[lever] = continuous.get(lever, 0.0) + level
             pushes.append(push)
             started.extend(new)
+            # On the sales plant the output asks for overtime only as far as the policy says;
+            # on the thermostat it is the heater power itself.
             outputs.append(
-                review.output if self.sales is None else c.playbook.pressure(review.output)
+                review.output
+                if self.sales is None
+                else self.variant.policy.overtime_share * min(1.0, max(0.0, review.output))
             )
         if main is None:
             return
-        controller, review = main
-        band = controller.loop.policy.last_band
-        improving = self._last_error is not None and review.error < self._last_error
-        self._last_error = review.error
+        _controller, review = main
         week = min(int(now), self.scenario.horizon_weeks - 1)
         for name, value in zip(
             CONTROL_SERIES,
@@ -230,8 +230,8 @@ class _Replication:
                 pushes=pushes if len(self.controllers) > 1 else [],
                 started=started,
                 pressure=sum(outputs) / len(outputs),
-                missed=review.perceived is not None and review.error > band,
-                shared_progress=_shares_goal(self.variant) and (review.error <= band or improving),
+                gap=review.error if review.perceived is not None else None,
+                goal_shared=_shares_goal(self.variant),
             )
         )
 

@@ -98,6 +98,40 @@ class PolicyConfig(Section):
         description="Weeks between reviews (sales: the weekly review; thermostat: the sampling "
         "interval of the controller).",
     )
+    overtime_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="How pressure turns into hours: share of the plant's maximum overtime asked "
+        "for per unit of policy output (0 = the gap is never answered with longer weeks; 1 = "
+        "full output asks for all of it). Any playbook may use it; it is paid and it tires.",
+    )
+
+
+class PlannedAction(Section):
+    """A lever pulled on a calendar, whatever the results (a plan, not a reaction)."""
+
+    week: float = Field(..., ge=0, le=5200, description="Week the action starts.")
+    lever: str = Field(..., description="The lever pulled (any lever of the repertoire list).")
+    intensity: float = Field(1.0, ge=-1, le=1, description="Intensity (1 = the lever in full).")
+    weeks: float = Field(
+        1, gt=0, le=5200, description="Weeks the action is repeated at every review (1 = once)."
+    )
+
+    @field_validator("lever")
+    @classmethod
+    def _known_lever(cls, value: str) -> str:
+        return _check_lever(value)
+
+
+def _check_lever(lever: str) -> str:
+    if lever not in LEVERS:
+        from difflib import get_close_matches
+
+        close = get_close_matches(lever, list(LEVERS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"unknown lever '{lever}'{hint} Known: {', '.join(LEVERS)}")
+    return lever
 
 
 class LeversConfig(Section):
@@ -124,16 +158,17 @@ class LeversConfig(Section):
         description="Standing intensity of continuous levers (e.g. coaching always protected).",
     )
 
+    schedule: tuple[PlannedAction, ...] = Field(
+        (),
+        description="Levers pulled on a calendar, besides (or instead of) the policy: e.g. a "
+        "training in week 10. Used to price one lever at a time.",
+    )
+
     @field_validator("repertoire")
     @classmethod
     def _known_levers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for lever in value:
-            if lever not in LEVERS:
-                from difflib import get_close_matches
-
-                close = get_close_matches(lever, list(LEVERS), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise ValueError(f"unknown lever '{lever}'{hint} Known: {', '.join(LEVERS)}")
+            _check_lever(lever)
         return value
 
 

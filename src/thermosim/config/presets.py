@@ -28,7 +28,12 @@ PRESETS: dict[str, dict[str, Any]] = {
     "reactive": {
         "reference": {"kind": "fixed", "shared": False},
         "perception": {"delay_weeks": 1, "window_weeks": 1},
-        "policy": {"gain": 4.0, "integral_time_weeks": None, "deadband": 0.0},
+        "policy": {
+            "gain": 4.0,
+            "integral_time_weeks": None,
+            "deadband": 0.0,
+            "overtime_share": 1.0,
+        },
         "levers": {"mode": "episodic", "repertoire": list(REACTIVE_REPERTOIRE), "threshold": 0.2},
     },
     # One shared set point, the trend rather than the noise, gentle correction with memory,

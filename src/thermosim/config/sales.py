@@ -209,10 +209,19 @@ class PeopleConfig(Section):
         0.1,
         ge=0,
         le=1,
-        description="Motivation gained from visible progress toward a clear shared goal.",
+        description="Motivation gained from visible progress toward a clear shared goal "
+        "(mechanism goal_clarity; Locke & Latham 2002 on specific, accepted goals; size "
+        "assumed).",
     )
     miss_motivation: float = Field(
         0.15, ge=0, le=1, description="Motivation lost when every recent review is a miss."
+    )
+    miss_tolerance: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Reported shortfall against the goal (relative) beyond which the team "
+        "experiences a week as a miss; the same for every variant (assumed: 5%).",
     )
     change_motivation: float = Field(
         0.05, ge=0, le=1, description="Motivation lost per change of direction per week."

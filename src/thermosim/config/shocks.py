@@ -136,6 +136,11 @@ class MechanismsConfig(Section):
         "lasts and discounts leave no memory.",
     )
     fatigue: bool = Field(True, description="Fatigue builds and costs effectiveness. Off: none.")
+    goal_clarity: bool = Field(
+        True,
+        description="A goal the team shares (a variant's reference.shared) lifts motivation "
+        "while progress toward it is visible (people.clarity_motivation). Off: no such lift.",
+    )
     fix_time_cost: float = Field(
         1.0,
         ge=0,

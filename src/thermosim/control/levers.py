@@ -112,14 +112,6 @@ class Playbook:
         }
         self._next = 0
 
-    def pressure(self, output: float) -> float:
-        """Push for extra hours that comes with this playbook's output (0..1).
-
-        A reflex playbook pushes people to work harder as well as starting fixes; a playbook of
-        lasting levers answers the gap with those levers and leaves the hours alone.
-        """
-        return min(1.0, max(0.0, output)) if self.mode == "episodic" else 0.0
-
     def act(self, week: float, output: float) -> tuple[dict[str, float], list[Intervention]]:
         """Return continuous lever intensities and newly started episodic interventions."""
         if not self.repertoire:

@@ -29,10 +29,12 @@ class Decision:
         Quick fixes started at this review.
     pressure
         Management pressure, 0..1 (the thermostat: heater power).
-    missed
-        Whether the review declared a miss (an error beyond the policy's dead band).
-    shared_progress
-        Whether a shared goal is visibly on course (error within the band or shrinking).
+    gap
+        The main loop's perceived relative shortfall, ``(reference - perceived) / reference``,
+        as reported to the team; None before the first report. The plant judges misses and
+        progress from it with its own tolerance, the same for every variant.
+    goal_shared
+        Whether the team shares and sees one goal (a variant's reference setting).
     """
 
     week: float
@@ -40,8 +42,8 @@ class Decision:
     pushes: list[dict[str, float]] = field(default_factory=list)
     started: list[Intervention] = field(default_factory=list)
     pressure: float = 0.0
-    missed: bool = False
-    shared_progress: bool = False
+    gap: float | None = None
+    goal_shared: bool = False
 
 
 class Plant(Protocol):

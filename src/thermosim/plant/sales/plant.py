@@ -90,6 +90,7 @@ class SalesPlant:
         self._value_mean_shift = 0.5 * cfg.deals.deal_value_sigma**2
         self._misses: deque[bool] = deque(maxlen=MISS_MEMORY_REVIEWS)
         self._last: dict[str, float] | None = None
+        self._last_gap: float | None = None
         self._care_hours_planned = 0.0
         self._last_hire_week = -1e9
         self._next_ident = 0
@@ -324,9 +325,21 @@ class SalesPlant:
         self.week.interventions += len(decision.started)
         self.week.changes += len(decision.started) + noticed
         self.pressure = min(1.0, max(0.0, decision.pressure))
-        self._misses.append(decision.missed)
+        # What people experience is judged by one tolerance for every variant: a reported
+        # shortfall beyond it is a miss; a shared goal within it, or getting closer, is progress.
+        tolerance = self.cfg.people.miss_tolerance
+        gap = decision.gap
+        missed = gap is not None and gap > tolerance
+        improving = gap is not None and self._last_gap is not None and gap < self._last_gap
+        self._last_gap = gap
+        self._misses.append(missed)
         self.miss_share = sum(self._misses) / len(self._misses)
-        self.on_shared_course = decision.shared_progress
+        self.on_shared_course = (
+            self.mech.goal_clarity
+            and decision.goal_shared
+            and gap is not None
+            and (gap <= tolerance or improving)
+        )
         if decision.continuous.get("capacity_planning", 0.0) >= 1.0:
             self._plan_capacity(decision.week)
 
