@@ -214,6 +214,7 @@ class _Replication:
             )
         if main is None:
             return
+        started.extend(self._planned(now))
         _controller, review = main
         week = min(int(now), self.scenario.horizon_weeks - 1)
         for name, value in zip(
@@ -234,6 +235,14 @@ class _Replication:
                 goal_shared=_shares_goal(self.variant),
             )
         )
+
+    def _planned(self, now: float) -> list[Intervention]:
+        """Levers pulled on the variant's calendar at this review, whatever the results."""
+        return [
+            Intervention(now, a.lever, a.intensity, "plan")
+            for a in self.variant.levers.schedule
+            if a.week <= now < a.week + a.weeks
+        ]
 
     def _log_lasting(self, now: float, who: str, push: dict[str, float]) -> None:
         """Log a lasting lever when whoever sets it moves it noticeably."""

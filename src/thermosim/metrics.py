@@ -31,6 +31,10 @@ REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
         "skill",
         "leavers",
         "interventions",
+        "cost_salaries",
+        "cost_overtime",
+        "cost_fees",
+        "cost_recruiting",
     ),
     "thermostat": ("temperature", "target", "heater", "outside"),
 }
@@ -170,6 +174,9 @@ def _sales_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
     revenue_sum = float(revenue.sum())
     profit = float((revenue * margin).sum())
     revenue_mean = float(revenue.mean())
+    costs = float(
+        sum(s[k].sum() for k in ("cost_salaries", "cost_overtime", "cost_fees", "cost_recruiting"))
+    )
     return {
         "attainment": _ratio(revenue_sum, float(target.sum())),
         # Revenue is never negative, so a zero mean means all weeks were zero: no variability.
@@ -187,7 +194,13 @@ def _sales_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
         # Weighted by revenue: a discounted big week should weigh more than a quiet good week.
         "margin_mean": _ratio(profit, revenue_sum),
         "gross_profit": profit,
+        # What the team earns after what it costs: salaries (hires from their first day),
+        # recruiting, overtime pay, trainers' and coaches' fees; discounts are in the margin.
+        "operating_profit": profit - costs,
+        "costs_total": costs,
         "revenue_total": revenue_sum,
+        # The spread itself, not relative to a mean that a variant may lower (Deming's funnel).
+        "revenue_sd": float(revenue.std(ddof=0)),
     }
 
 

@@ -52,7 +52,7 @@ class Stream:
         self._phase = phase  # noise off: where the Weyl sequences start (differs per stream)
         self._u: list[float] = []
         self._z: list[float] = []
-        self._rows: list[tuple[float, float, float, float, float]] = []
+        self._rows: list[tuple[float, float, float, float, float, float]] = []
         self._k = [0] * len(_WEYL)  # position in each channel's Weyl sequence
         self._carry = 0.0  # fractional remainder for noise-free counts
 
@@ -65,18 +65,19 @@ class Stream:
             self._u = self.rng.random(_BATCH).tolist()
         return self._u.pop()
 
-    def luck(self) -> tuple[float, float, float, float, float]:
-        """Four uniforms and a standard normal at once: the luck of one lead.
+    def luck(self) -> tuple[float, float, float, float, float, float]:
+        """Five uniforms and a standard normal at once: the luck of one lead.
 
         Drawn in batches because leads are the most frequent draw; with noise off, each uniform
-        walks its own channel (0-3) and the normal is 0.
+        walks its own channel (0-4) and the normal is 0.
         """
         if not self.noisy:
-            return (self.uniform(0), self.uniform(1), self.uniform(2), self.uniform(3), 0.0)
+            u = self.uniform
+            return (u(0), u(1), u(2), u(3), u(4), 0.0)
         if not self._rows:
-            u = self.rng.random((4, _BATCH)).tolist()
+            u = self.rng.random((5, _BATCH)).tolist()
             z = self.rng.standard_normal(_BATCH).tolist()
-            self._rows = list(zip(u[0], u[1], u[2], u[3], z, strict=True))
+            self._rows = list(zip(u[0], u[1], u[2], u[3], u[4], z, strict=True))
         return self._rows.pop()
 
     def normal(self) -> float:

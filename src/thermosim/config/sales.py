@@ -277,6 +277,231 @@ class PeopleConfig(Section):
     )
 
 
+class CostsConfig(Section):
+    """What the team costs besides its hours: the money side of operating profit."""
+
+    salary_eur_per_year: float = Field(
+        90_000,
+        ge=0,
+        le=1e7,
+        description="Employer cost of one salesperson per year, on-costs included, paid from "
+        "the first day (ramp-up included; assumed: NL mid-market EUR 85-100k).",
+    )
+    recruiting_eur_per_hire: float = Field(
+        15_000,
+        ge=0,
+        le=1e7,
+        description="One-off cost of a hire: agency fee and interview hours (practitioner "
+        "estimates: 20-25% of a base salary of about EUR 60-65k, plus manager time).",
+    )
+    overtime_pay_factor: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="Overtime paid per hour as a multiple of the hourly employer cost (assumed "
+        "1: paid at cost; 0 if overtime is unpaid - it still tires).",
+    )
+    training_fee_eur_per_day: float = Field(
+        2_000,
+        ge=0,
+        le=1e6,
+        description="Trainer's fee for one training day of the team (assumed EUR 1.5-2.5k per "
+        "group day).",
+    )
+    coaching_eur_per_person_week: float = Field(
+        75,
+        ge=0,
+        le=1e5,
+        description="Manager or coach time per salesperson per week at full coaching (CEB: "
+        "about 3-5 h per rep per month; assumed about 1 h at EUR 75).",
+    )
+
+
+class CallBlitzPrice(Section):
+    """More calling: selling hours move to cold calls for weaker leads."""
+
+    duration_weeks: float = Field(2, gt=0, le=52, description="Weeks one blitz runs (assumed).")
+    selling_share: float = Field(
+        0.3, ge=0, le=1, description="Share of selling hours moved to cold calling (assumed)."
+    )
+    hours_per_lead: float = Field(
+        4, gt=0, le=100, description="Cold-calling hours per extra lead (assumed)."
+    )
+    lead_quality: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Qualify and win chance of a blitz lead relative to a normal lead (assumed).",
+    )
+
+
+class ExtraReportingPrice(Section):
+    """More reporting: visibility of stalled deals for a while, hours that stay."""
+
+    duration_weeks: float = Field(
+        2, gt=0, le=52, description="Weeks the extra attention to the pipeline lasts (assumed)."
+    )
+    hours_per_week: float = Field(
+        1, ge=0, le=40, description="Reporting hours per person per week it adds (assumed)."
+    )
+    sticky_weeks: float = Field(
+        26,
+        gt=0,
+        le=520,
+        description="Time constant with which the added hours fade away: reports tend to stay "
+        "once introduced (assumed).",
+    )
+    visibility_weeks: float = Field(
+        1,
+        ge=0,
+        le=52,
+        description="While it runs, a neglected deal survives this many extra weeks before it "
+        "is lost: stalled deals get noticed (assumed).",
+    )
+
+
+class TrainingDayPrice(Section):
+    """Another training: a day out and a fee; the skill bump is in people (training_*)."""
+
+    hours: float = Field(8, ge=0, le=40, description="Hours per person: a day out (assumed).")
+
+
+class UrgentMeetingPrice(Section):
+    """Urgent meetings: hours and interruptions for a week of focus on closing."""
+
+    hours: float = Field(3, ge=0, le=40, description="Hours per person (assumed: half a morning).")
+    pull_forward_weeks: float = Field(
+        1,
+        ge=0,
+        le=26,
+        description="Focus on closing: deals this many weeks from their close are closed now, "
+        "rushed; they leave a hole after them (assumed).",
+    )
+
+
+class DiscountPushPrice(Section):
+    """Discounts: more and earlier wins now, margin down, customers learn to wait."""
+
+    duration_weeks: float = Field(3, gt=0, le=52, description="Weeks one push runs (assumed).")
+    pull_forward_weeks: float = Field(
+        2,
+        ge=0,
+        le=26,
+        description="Deals this many weeks from their close sign now for the discount: revenue "
+        "moved forward, a hole after it (Larkin 2014; Oyer 1998; size assumed).",
+    )
+    learn_weeks: float = Field(
+        4, gt=0, le=104, description="Weeks customers take to learn a discount (assumed)."
+    )
+    wait_penalty: float = Field(
+        1.5,
+        ge=0,
+        le=10,
+        description="Win chance lost per unit of remembered-but-absent discount: customers wait "
+        "for the next one (assumed).",
+    )
+
+
+class CutImprovementPrice(Section):
+    """Improvement time spent on selling: hours now, capability later."""
+
+    duration_weeks: float = Field(
+        4, gt=0, le=52, description="Weeks one cut lasts (assumed)."
+    )
+
+
+class CoachingPrice(Section):
+    """Protected coaching: hours and a fee now, lasting skill later (people.coaching_gain)."""
+
+    hours_share: float = Field(
+        0.10,
+        ge=0,
+        le=0.5,
+        description="Share of contracted hours protected at full coaching (design default 10%).",
+    )
+    from_selling_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of coaching hours taken from selling; the rest replaces internal "
+        "meetings (assumed: half; 1 if coaching comes on top of everything).",
+    )
+
+
+class PipelineDisciplinePrice(Section):
+    """Stricter qualification: fewer leads worked, screened on their chances, with some misses."""
+
+    screened_share: float = Field(
+        0.25,
+        ge=0,
+        le=0.9,
+        description="Share of leads dropped at qualification at full discipline (assumed).",
+    )
+    screening_accuracy: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="Share of the dropped leads picked for their low chances; the rest are "
+        "dropped blindly, winners among them (assumed; HubSpot: qualified deals win about 29% "
+        "vs 21% of all deals).",
+    )
+    admin_hours: float = Field(
+        1, ge=0, le=40, description="CRM hygiene hours per person per week at full discipline."
+    )
+
+
+class AccountCarePrice(Section):
+    """Hours for existing customers."""
+
+    extra_share: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="Care hours added at full account care, relative to the planned care share "
+        "(assumed).",
+    )
+
+
+class CapacityPlanningPrice(Section):
+    """Hiring when a gap persists (salary and recruiting in costs)."""
+
+    cooldown_weeks: float = Field(
+        8,
+        ge=0,
+        le=104,
+        description="At most one vacancy opened per this many weeks (assumed).",
+    )
+
+
+class LeverPrices(Section):
+    """The price list: what each lever does, how long, and what it costs, the same for all."""
+
+    call_blitz: CallBlitzPrice = CallBlitzPrice()
+    extra_reporting: ExtraReportingPrice = ExtraReportingPrice()
+    training_day: TrainingDayPrice = TrainingDayPrice()
+    urgent_meeting: UrgentMeetingPrice = UrgentMeetingPrice()
+    discount_push: DiscountPushPrice = DiscountPushPrice()
+    cut_improvement: CutImprovementPrice = CutImprovementPrice()
+    coaching: CoachingPrice = CoachingPrice()
+    pipeline_discipline: PipelineDisciplinePrice = PipelineDisciplinePrice()
+    account_care: AccountCarePrice = AccountCarePrice()
+    capacity_planning: CapacityPlanningPrice = CapacityPlanningPrice()
+    rushed_close_win_loss: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of the win chance lost by a deal closed early (a pull-forward; "
+        "assumed 0.2; InsideSales/HBR 2017 saw -51% in quarter-end rushes).",
+    )
+    coordination_hours: float = Field(
+        1,
+        ge=0,
+        le=40,
+        description="Hours a person spends per unit of push on a shared lever that members "
+        "pull in opposite directions (assumed).",
+    )
+
+
 class SalesPlantConfig(Section):
     """The sales team in its market."""
 
@@ -301,3 +526,5 @@ class SalesPlantConfig(Section):
     deals: DealsConfig = DealsConfig()
     accounts: AccountsConfig = AccountsConfig()
     people: PeopleConfig = PeopleConfig()
+    costs: CostsConfig = CostsConfig()
+    levers: LeverPrices = LeverPrices()

@@ -21,27 +21,22 @@ class LeverSpec:
 
     name: str
     kind: LeverKind
-    duration_weeks: float  # how long one episodic use lasts
     description: str
 
 
 LEVERS: dict[str, LeverSpec] = {
     spec.name: spec
     for spec in (
-        LeverSpec(
-            "call_blitz", "symptomatic", 2, "more calling: selling hours shift to prospecting"
-        ),
-        LeverSpec(
-            "extra_reporting", "symptomatic", 1, "more reporting: admin hours up, and sticky"
-        ),
-        LeverSpec("training_day", "symptomatic", 1, "another training: a day out, a fading bump"),
-        LeverSpec("urgent_meeting", "symptomatic", 1, "urgent meetings: hours lost, fatigue up"),
-        LeverSpec("discount_push", "symptomatic", 3, "discounts: wins now, margin down"),
-        LeverSpec("cut_improvement", "symptomatic", 4, "improvement time spent on selling"),
-        LeverSpec("coaching", "fundamental", 1, "protected coaching hours: lasting capability"),
-        LeverSpec("pipeline_discipline", "fundamental", 1, "stricter qualification"),
-        LeverSpec("account_care", "fundamental", 1, "hours for existing customers"),
-        LeverSpec("capacity_planning", "fundamental", 1, "hire when a gap persists"),
+        LeverSpec("call_blitz", "symptomatic", "more calling: selling hours shift to prospecting"),
+        LeverSpec("extra_reporting", "symptomatic", "more reporting: stalled deals seen, sticky hours"),
+        LeverSpec("training_day", "symptomatic", "another training: a day out, a fading bump"),
+        LeverSpec("urgent_meeting", "symptomatic", "urgent meetings: a week of closing focus, hours lost"),
+        LeverSpec("discount_push", "symptomatic", "discounts: wins pulled forward, margin down"),
+        LeverSpec("cut_improvement", "symptomatic", "improvement time spent on selling"),
+        LeverSpec("coaching", "fundamental", "protected coaching hours: lasting capability"),
+        LeverSpec("pipeline_discipline", "fundamental", "stricter qualification"),
+        LeverSpec("account_care", "fundamental", "hours for existing customers"),
+        LeverSpec("capacity_planning", "fundamental", "hire when a gap persists"),
     )
 }
 

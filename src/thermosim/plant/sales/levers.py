@@ -1,30 +1,20 @@
 """What the levers do to the sales team: their intensities over time and their hour costs.
 
 Owns the team's lever state: quick fixes running for their duration, lasting levers set each
-review, the stickiness of extra reporting, and customers' memory of discounts. The per-lever
-numbers below are assumed and documented here; the control core only decides *which* lever.
+review, the stickiness of extra reporting, and customers' memory of discounts. Every number of
+the price list is a scenario field (``plant.levers``, ``plant.deals``); the control core only
+decides *which* lever.
 """
 
 from __future__ import annotations
 
 import math
 
-from thermosim.control.levers import LEVERS, Intervention
+from thermosim.config.sales import DealsConfig, LeverPrices
+from thermosim.control.levers import Intervention
 
-# Hours a lever takes per person at intensity 1 (assumed): a training is a day out, an urgent
-# meeting half a morning, extra reporting an hour a week that tend to stay.
-TRAINING_DAY_HOURS = 8.0
-URGENT_MEETING_HOURS = 3.0
-EXTRA_REPORTING_HOURS = 1.0
-REPORTING_STICKY_WEEKS = 26.0  # "tends to stay once introduced"
-BLITZ_SHARE = 0.3  # share of selling hours a full call blitz moves to cold calling
-BLITZ_HOURS_PER_LEAD = 4.0  # cold-calling hours per extra lead
-BLITZ_LEAD_QUALITY = 0.6  # blitz leads qualify and win less often
-DISCIPLINE_ADMIN_HOURS = 1.0  # CRM hygiene per week at full pipeline discipline
-COORDINATION_HOURS = 1.0  # hours a member spends per unit of push on a contested shared lever
-DISCOUNT_WAIT_PENALTY = 1.5  # win chance lost per unit of remembered-but-absent discount
 CHANGE_NOTICED = 0.1  # a lasting lever moved this much is a change of direction for the team
-DISCOUNT_LEARN_WEEKS = 4.0  # customers learn a discount quickly and forget it slowly
+EVENT_WEEKS = 1.0  # levers that are an event (a training, a meeting) last the week they start
 
 
 class TeamLevers:
@@ -32,15 +22,16 @@ class TeamLevers:
 
     Parameters
     ----------
-    max_discount
-        Discount at a full discount push.
-    discount_memory_weeks
-        How long customers remember discounts (and wait for the next one).
+    prices
+        The price list: durations, hours, stickiness of every lever.
+    deals
+        Deal terms: the discount at a full push and how long customers remember it.
     """
 
-    def __init__(self, max_discount: float, discount_memory_weeks: float) -> None:
-        self.max_discount = max_discount
-        self.discount_memory_weeks = discount_memory_weeks
+    def __init__(self, prices: LeverPrices, deals: DealsConfig) -> None:
+        self.prices = prices
+        self.max_discount = deals.max_discount
+        self.discount_memory_weeks = deals.discount_memory_weeks
         self._episodes: dict[str, tuple[float, float]] = {}  # lever -> (intensity, end week)
         self.continuous: dict[str, float] = {}
         self._announced: dict[str, float] = {}  # lasting levels the team was last told about
@@ -53,14 +44,23 @@ class TeamLevers:
 
     def start(self, action: Intervention) -> None:
         """Start a quick fix; a fix already running is renewed at the higher intensity."""
-        spec = LEVERS[action.lever]
         current = self._episodes.get(action.lever)
-        intensity = max(action.intensity, current[0] if current else 0.0)
-        self._episodes[action.lever] = (intensity, action.week + spec.duration_weeks)
+        running = current is not None and action.week < current[1]
+        intensity = max(action.intensity, current[0] if running and current else 0.0)
+        self._episodes[action.lever] = (intensity, action.week + self.duration(action.lever))
         self._cache = None
-        if action.lever == "extra_reporting":
-            self.extra_reporting_hours += EXTRA_REPORTING_HOURS * action.intensity
+        if action.lever == "extra_reporting" and not running:
+            # A new reporting requirement adds hours; repeating one that still runs does not.
+            self.extra_reporting_hours += self.prices.extra_reporting.hours_per_week * max(
+                0.0, action.intensity
+            )
         self.started_this_week.append(action)
+
+    def duration(self, lever: str) -> float:
+        """Weeks one use of ``lever`` runs (events such as a training: the week itself)."""
+        price = getattr(self.prices, lever, None)
+        weeks = getattr(price, "duration_weeks", None)
+        return float(weeks) if weeks is not None else EVENT_WEEKS
 
     def set_continuous(self, intensities: dict[str, float], pushes: list[dict[str, float]]) -> int:
         """Set lasting lever intensities; return the changes of direction the team notices.
@@ -117,7 +117,7 @@ class TeamLevers:
         for lever in {lever for push in self.pushes for lever in push}:
             values = [push.get(lever, 0.0) for push in self.pushes]
             contested += sum(abs(v) for v in values) - abs(sum(values))
-        return COORDINATION_HOURS * contested
+        return self.prices.coordination_hours * contested
 
     def discount(self, week: float) -> float:
         """Discount offered now (0 to max_discount)."""
@@ -125,8 +125,9 @@ class TeamLevers:
 
     def end_of_week(self, week: float) -> None:
         """Let sticky reporting decay slowly and customers' discount memory follow discounts."""
-        self.extra_reporting_hours *= math.exp(-1.0 / REPORTING_STICKY_WEEKS)
+        self.extra_reporting_hours *= math.exp(-1.0 / self.prices.extra_reporting.sticky_weeks)
         d = self.discount(week)
-        weeks = DISCOUNT_LEARN_WEEKS if d > self.discount_memory else self.discount_memory_weeks
+        learn = self.prices.discount_push.learn_weeks
+        weeks = learn if d > self.discount_memory else self.discount_memory_weeks
         self.discount_memory = d + (self.discount_memory - d) * math.exp(-1.0 / weeks)
         self.started_this_week = []

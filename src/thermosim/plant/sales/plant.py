@@ -21,7 +21,7 @@ from thermosim.config.shocks import LostAccountShock, MechanismsConfig, PeopleLe
 from thermosim.plant.base import Decision
 from thermosim.plant.sales import people as pp
 from thermosim.plant.sales.accounts import Accounts
-from thermosim.plant.sales.levers import BLITZ_LEAD_QUALITY, TeamLevers
+from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
 from thermosim.plant.sales.work import TeamWeek, WeekPlan, team_week, work_pipeline
 from thermosim.random_streams import Decisions, Stream
@@ -30,7 +30,6 @@ from thermosim.shocks import ShockSchedule
 REVIEW_AT = 0.001
 PLAN_AT = 0.002
 BOOK_AT = 0.999
-HIRE_COOLDOWN_WEEKS = 8.0  # capacity planning opens at most one vacancy per this many weeks
 HANDOVER_SURVIVAL = 0.5  # share of a leaver's deals a colleague can take over (assumed)
 MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews
 
@@ -71,7 +70,7 @@ class SalesPlant:
         self._streams = streams
         self.decide = Decisions(mechanisms.noise)
         self.accounts = Accounts(cfg.accounts, streams("accounts"))
-        self.levers = TeamLevers(cfg.deals.max_discount, cfg.deals.discount_memory_weeks)
+        self.levers = TeamLevers(cfg.levers, cfg.deals)
         self.ledger = Ledger()
         self.week = Week()
         self.team: list[Person] = []
@@ -139,7 +138,7 @@ class SalesPlant:
 
     def new_lead(self, stream: Stream, quality: float) -> Lead:
         """A lead with its luck drawn now."""
-        u_qualify, u_win, u_close, u_spare, z = stream.luck()
+        u_qualify, u_win, u_close, u_spare, u_screen, z = stream.luck()
         # Lognormal deal value; with noise off z is 0, so scale by the mean factor instead.
         spread = self._value_sigma * z if stream.noisy else self._value_mean_shift
         return Lead(
@@ -149,6 +148,7 @@ class SalesPlant:
             u_win,
             u_close,
             u_spare,
+            u_screen,
             self._value_median * math.exp(spread),
         )
 
@@ -207,7 +207,8 @@ class SalesPlant:
             self.env.timeout(delay).callbacks.append(self._closer(value_eur, margin, won))
         # Cold calls land in the inbox and are qualified next week.
         for _ in range(self.blitz.poisson(plan.blitz_leads)):
-            self._assign_to(person, self.new_lead(self.blitz, quality=BLITZ_LEAD_QUALITY))
+            quality = self.cfg.levers.call_blitz.lead_quality
+            self._assign_to(person, self.new_lead(self.blitz, quality=quality))
         self._update_person(person, plan, now)
 
     def _assign_to(self, person: Person, lead: Lead) -> None:
@@ -234,6 +235,8 @@ class SalesPlant:
         for key, value in mine.items():
             hours[key] = hours.get(key, 0.0) + value
         paid = mine["paid"]
+        self.week.overtime_hours += max(0.0, paid - self.cfg.time.contracted_hours_per_week)
+        self.week.fees_eur += self.cfg.costs.coaching_eur_per_person_week * plan.coaching_level
         overbooked = sum(mine.values()) - 2.0 * paid  # every use but "paid", minus paid
         self._care_hours_planned += self._care_planned_per_person
         if overbooked > self.ledger.max_overbooked_hours:
@@ -294,6 +297,8 @@ class SalesPlant:
         self.vacancies_open += 1
         yield self.env.timeout(self.cfg.people.hiring_weeks)
         self.vacancies_open -= 1
+        self.ledger.hires += 1
+        self.week.recruiting_eur += self.cfg.costs.recruiting_eur_per_hire
         self.env.process(self._work(self._hire(self.env.now)))
 
     # --- interface for the engine --------------------------------------------------------
@@ -322,6 +327,10 @@ class SalesPlant:
         noticed = self.levers.set_continuous(decision.continuous, decision.pushes)
         for action in decision.started:
             self.levers.start(action)
+            if action.lever == "training_day":
+                self.week.fees_eur += self.cfg.costs.training_fee_eur_per_day * max(
+                    0.0, action.intensity
+                )
         self.week.interventions += len(decision.started)
         self.week.changes += len(decision.started) + noticed
         self.pressure = min(1.0, max(0.0, decision.pressure))
@@ -345,7 +354,8 @@ class SalesPlant:
 
     def _plan_capacity(self, week: float) -> None:
         headcount = len(self.team) + self.vacancies_open
-        if headcount < self.max_team and week - self._last_hire_week >= HIRE_COOLDOWN_WEEKS:
+        cooldown = self.cfg.levers.capacity_planning.cooldown_weeks
+        if headcount < self.max_team and week - self._last_hire_week >= cooldown:
             self._last_hire_week = week
             self.env.process(self._refill())
 
@@ -385,6 +395,13 @@ class SalesPlant:
             "interventions": float(w.interventions),
             "pressure": self.pressure,
         }
+        costs = self.cfg.costs
+        salary_per_week = costs.salary_eur_per_year / 52.0
+        hourly = salary_per_week / self.cfg.time.contracted_hours_per_week
+        row["cost_salaries"] = salary_per_week * len(active)
+        row["cost_overtime"] = hourly * costs.overtime_pay_factor * w.overtime_hours
+        row["cost_fees"] = w.fees_eur
+        row["cost_recruiting"] = w.recruiting_eur
         for use in HOUR_USES:
             row[f"hours_{use}"] = w.hours.get(use, 0.0)
         self.levers.end_of_week(week)

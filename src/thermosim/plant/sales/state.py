@@ -21,6 +21,7 @@ class Lead:
     u_win: float
     u_close: float  # where in the week it closes
     u_spare: float  # survives a hand-over when its owner leaves?
+    u_screen: float  # how pipeline discipline's screen reads this lead
     value_eur: float  # before discount and price shocks
 
 
@@ -67,6 +68,8 @@ class Ledger:
     leads_dropped: int = 0  # lost with a leaver, or arriving when nobody can take them
     opportunities_won: int = 0
     opportunities_lost: int = 0
+    opportunities_pulled: int = 0  # closed early by a pull-forward (counted in won or lost too)
+    hires: int = 0
     max_overbooked_hours: float = 0.0  # worst (hours used - hours available) in a person-week
 
 
@@ -82,4 +85,7 @@ class Week:
     leavers: int = 0
     interventions: int = 0
     changes: float = 0.0  # changes of direction felt by the team this week
+    overtime_hours: float = 0.0  # paid hours above contract, summed over people
+    fees_eur: float = 0.0  # trainers' and coaches' fees
+    recruiting_eur: float = 0.0  # hires that started this week
     hours: dict[str, float] = field(default_factory=dict)

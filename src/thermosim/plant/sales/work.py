@@ -11,20 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from thermosim.plant.sales import levers as lv
 from thermosim.plant.sales.people import effectiveness
-from thermosim.plant.sales.state import Opportunity, Person
+from thermosim.config.sales import PipelineDisciplinePrice
+from thermosim.plant.sales.state import Lead, Opportunity, Person
 
 if TYPE_CHECKING:
     from thermosim.plant.sales.plant import SalesPlant
 
-COACHING_SHARE = 0.10  # a full coaching level protects 10% of contracted hours (design default)
-COACHING_FROM_INTERNAL = 0.7  # most coaching time replaces internal meetings; the rest is selling
-CARE_BOOST = 0.5  # full account care adds half the planned care hours
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
-DISCIPLINE_QUALIFY_LOSS = 0.25  # full pipeline discipline qualifies a quarter fewer leads...
-DISCIPLINE_QUALITY_GAIN = 0.4  # ...and the ones it keeps win 40% more often (assumed)
 FATIGUE_WIN_LOSS = 0.15  # tired people close worse (assumed)
 
 
@@ -53,6 +48,8 @@ class TeamWeek:
     win_base: float  # win chance before the person's skill, fatigue and the deal's quality
     size: float  # deal value multiplier (price shocks, discount)
     margin: float  # gross margin of a deal won now
+    pull_forward_weeks: float  # deals this close to their close are closed now (rushed)
+    extra_neglect_weeks: float  # while reporting runs, stalled deals survive longer
 
     def plan_for_person(self) -> WeekPlan:
         """A fresh copy of the plan that one person's work may fill in."""
@@ -70,7 +67,9 @@ class TeamWeek:
 def team_week(plant: SalesPlant, week: float) -> TeamWeek:
     """Everything about this week that does not depend on the person (computed once a week)."""
     d = plant.cfg.deals
+    prices = plant.cfg.levers
     levers = plant.levers
+    levels = levers.levels(week)
     discount = levers.discount(week)
     # Customers who remember a discount wait for the next one: a quick fix that turns against
     # itself (part of the fading-fixes mechanism).
@@ -79,14 +78,23 @@ def team_week(plant: SalesPlant, week: float) -> TeamWeek:
         d.win_probability
         * plant.schedule.factor("win_rate", week)
         * (1.0 + d.discount_win_lift * discount)
-        * max(0.0, 1.0 - lv.DISCOUNT_WAIT_PENALTY * waiting)
+        * max(0.0, 1.0 - prices.discount_push.wait_penalty * waiting)
+    )
+    # Quick fixes that close early: a discount (customers sign now for it) and an urgent
+    # meeting's week of closing focus. The deals they move were coming anyway: a hole follows.
+    pull = max(
+        prices.discount_push.pull_forward_weeks * _clip(levels.get("discount_push", 0.0)),
+        prices.urgent_meeting.pull_forward_weeks * _clip(levels.get("urgent_meeting", 0.0)),
     )
     return TeamWeek(
         plan=plan_week(plant, week),
-        discipline=_clip(levers.levels(week).get("pipeline_discipline", 0.0)),
+        discipline=_clip(levels.get("pipeline_discipline", 0.0)),
         win_base=win_base,
         size=plant.schedule.factor("deal_size", week) * (1.0 - discount),
         margin=(d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0,
+        pull_forward_weeks=pull,
+        extra_neglect_weeks=prices.extra_reporting.visibility_weeks
+        * _clip(levels.get("extra_reporting", 0.0)),
     )
 
 
@@ -96,6 +104,7 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
     Every person gets the same plan: levers and pressure act on the whole team.
     """
     t = plant.cfg.time
+    prices = plant.cfg.levers
     lev = plant.levers
     contracted = t.contracted_hours_per_week
     cost = plant.mech.fix_time_cost
@@ -103,22 +112,25 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
     levels = lev.levels(week)
     paid = contracted + t.max_overtime_hours_per_week * plant.pressure
     admin = t.admin_share * contracted
-    admin += lv.DISCIPLINE_ADMIN_HOURS * _clip(levels.get("pipeline_discipline", 0.0))
+    admin += prices.pipeline_discipline.admin_hours * _clip(levels.get("pipeline_discipline", 0.0))
     fire = cost * (
         lev.extra_reporting_hours
-        + lv.URGENT_MEETING_HOURS * lev.meetings_this_week()
-        + lv.TRAINING_DAY_HOURS * training
+        + prices.urgent_meeting.hours * lev.meetings_this_week()
+        + prices.training_day.hours * training
         + lev.coordination_hours()
     )
     internal = t.internal_share * contracted
     improvement_planned = t.improvement_share * contracted
     improvement = improvement_planned * (1.0 - _clip(levels.get("cut_improvement", 0.0)))
-    coaching = COACHING_SHARE * contracted * _clip(levels.get("coaching", 0.0))
-    # Protected coaching replaces part of the ad-hoc internal meetings; the rest (ride-alongs,
-    # role play) comes out of selling time: the cost that makes investing "worse before better".
-    internal -= min(COACHING_FROM_INTERNAL * coaching, internal)
+    coaching_full = prices.coaching.hours_share * contracted
+    coaching = coaching_full * _clip(levels.get("coaching", 0.0))
+    # Protected coaching replaces part of the ad-hoc internal meetings; the stated share comes
+    # out of selling time: the cost that makes investing "worse before better".
+    internal -= min((1.0 - prices.coaching.from_selling_share) * coaching, internal)
     care_planned = t.account_care_share * contracted
-    care = care_planned * (1.0 + CARE_BOOST * _clip(levels.get("account_care", 0.0)))
+    care = care_planned * (
+        1.0 + prices.account_care.extra_share * _clip(levels.get("account_care", 0.0))
+    )
     flexible = internal + improvement + coaching + care
     admin = min(admin, paid)  # a week cannot hold more admin than hours
     room = paid - admin - fire
@@ -135,7 +147,7 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
             care * squeeze,
         )
     selling = max(0.0, room - internal - improvement - coaching - care)
-    blitz = lv.BLITZ_SHARE * _clip(levels.get("call_blitz", 0.0)) * selling
+    blitz = prices.call_blitz.selling_share * _clip(levels.get("call_blitz", 0.0)) * selling
     blitz_taken = min(selling, cost * blitz)
     selling -= blitz_taken
     fire += blitz_taken
@@ -150,9 +162,9 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
             "account_care": care,
             "internal": internal,
         },
-        blitz_leads=blitz / lv.BLITZ_HOURS_PER_LEAD,
+        blitz_leads=blitz / prices.call_blitz.hours_per_lead,
         interruptions=plant.week.changes,
-        coaching_level=coaching / (COACHING_SHARE * contracted),
+        coaching_level=coaching / coaching_full if coaching_full > 0 else 0.0,
         improvement_level=improvement / improvement_planned if improvement_planned > 0 else 1.0,
         training=training,
     )
@@ -184,15 +196,16 @@ def work_pipeline(
     hours["idle"] = hours["selling"] - used
     hours["selling"] = used
 
-    discipline = tw.discipline
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
-    chance = d.qualify_probability * rushed * (1.0 - DISCIPLINE_QUALIFY_LOSS * discipline)
+    chance = d.qualify_probability * rushed
+    screen = _Screen(tw.discipline, plant.cfg.levers.pipeline_discipline, plant.mech.noise)
     fresh: list[Opportunity] = []  # qualified now: worked from next week
     for lead in person.inbox:
-        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify"):
-            quality = lead.quality * (1.0 + DISCIPLINE_QUALITY_GAIN * discipline)
-            fresh.append(Opportunity(lead, week, quality))
+        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify") and screen.keeps(
+            lead, plant
+        ):
+            fresh.append(Opportunity(lead, week, lead.quality * screen.quality))
             ledger.leads_qualified += 1
         else:
             ledger.leads_rejected += 1
@@ -201,15 +214,18 @@ def work_pipeline(
     closes: list[tuple[float, float, float, bool]] = []
     win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
     size, margin = tw.size, tw.margin
-    neglect_limit = d.neglect_weeks
+    neglect_limit = d.neglect_weeks + tw.extra_neglect_weeks
     expected_values = not plant.mech.noise
+    cycle = d.cycle_weeks
+    # A pull-forward closes deals within this much progress of their close now, rushed.
+    early_from = 1.0 - tw.pull_forward_weeks / cycle if tw.pull_forward_weeks > 0 else 2.0
+    rushed_close = 1.0 - plant.cfg.levers.rushed_close_win_loss
     # Triage when short of time: the deals closest to closing get their hours first; the least
     # advanced get what is left, and a deal neglected for neglect_weeks is lost.
     existing = sorted(person.opportunities, key=_progress, reverse=True)
     fully_served = served * len(existing)  # how many deals get their full weekly need
     full = int(fully_served)
     partial = fully_served - full  # the share the next deal in line gets
-    cycle = d.cycle_weeks
     still_open: list[Opportunity] = []
     for rank, opp in enumerate(existing):
         share = 1.0 if rank < full else (partial if rank == full else 0.0)
@@ -218,8 +234,11 @@ def work_pipeline(
         lead = opp.lead
         if opp.neglected_weeks >= neglect_limit:
             closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
-        elif opp.progress >= 1.0:
+        elif opp.progress >= early_from or opp.progress >= 1.0:
             chance = min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
+            if opp.progress < 1.0:
+                chance *= rushed_close
+                ledger.opportunities_pulled += 1
             won = plant.decide(lead.u_win, chance, "win")
             value = lead.value_eur * size
             # Noise off is the mean-field model: every close books its expected revenue (what is
@@ -236,3 +255,37 @@ def work_pipeline(
 
 def _progress(opp: Opportunity) -> float:
     return opp.progress
+
+
+class _Screen:
+    """Pipeline discipline at qualification: fewer leads, picked on their chances, with misses.
+
+    At discipline ``x`` a share ``screened_share * x`` of the leads is dropped. A share
+    ``screening_accuracy`` of the drops reads the deal right (drops the leads least likely to
+    win: the highest ``u_win``); the rest are dropped blindly, winners among them. It cannot
+    create wins: it can only spend the pipeline's hours on fewer, likelier deals. With noise off
+    the drops are evenly spread and the kept leads carry the expected lift of the selection.
+    """
+
+    __slots__ = ("accuracy", "drop", "noisy", "quality")
+
+    def __init__(self, discipline: float, price: PipelineDisciplinePrice, noisy: bool) -> None:
+        self.drop = price.screened_share * discipline
+        self.accuracy = price.screening_accuracy
+        self.noisy = noisy
+        self.quality = 1.0
+        if not noisy and self.drop > 0.0:
+            # Expected wins kept over leads kept, for a win chance below 1 - drop.
+            self.quality = (1.0 - (1.0 - self.accuracy) * self.drop) / (1.0 - self.drop)
+
+    def keeps(self, lead: Lead, plant: SalesPlant) -> bool:
+        """Whether the screen keeps ``lead`` (one uniform of its own luck decides)."""
+        if self.drop <= 0.0:
+            return True
+        if not self.noisy:
+            return not plant.decide(lead.u_screen, self.drop, "screen")
+        u = lead.u_screen
+        if u < self.accuracy:  # read right: drop the least likely to win
+            return lead.u_win < 1.0 - self.drop
+        blind = (u - self.accuracy) / (1.0 - self.accuracy)  # uniform again, independent of u_win
+        return blind >= self.drop
