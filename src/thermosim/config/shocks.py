@@ -141,6 +141,12 @@ class MechanismsConfig(Section):
         description="A goal the team shares (a variant's reference.shared) lifts motivation "
         "while progress toward it is visible (people.clarity_motivation). Off: no such lift.",
     )
+    adaptive_standard: bool = Field(
+        False,
+        description="Eroding standards (Oliva & Sterman 2001): under load the hours spent per "
+        "deal fall short, and the working standard drifts down to them and stays there; deals "
+        "then close faster and less often. Off (default): the standard stays as needed.",
+    )
     fix_time_cost: float = Field(
         1.0,
         ge=0,

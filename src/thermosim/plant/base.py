@@ -28,7 +28,8 @@ class Decision:
     started
         Quick fixes started at this review.
     pressure
-        Management pressure, 0..1 (the thermostat: heater power).
+        Management pressure, 0..1 (the thermostat: the total power of the loops' heaters, one
+        per loop, so -n..n for n loops; negative cools).
     gap
         The main loop's perceived relative shortfall, ``(reference - perceived) / reference``,
         as reported to the team; None before the first report. The plant judges misses and

@@ -1,8 +1,10 @@
-"""The thermostat teaching plant: a first-order room with a bounded heater.
+"""The thermostat teaching plant: a first-order room with bounded heaters (and coolers).
 
-Owns the room's physics: ``tau * dT/dt = (T_out - T) + lift * power``, integrated exactly between
-the moments its inputs change (the heater is held between reviews), so the room can be checked
+Owns the room's physics: ``tau * dT/dt = (T_out - T) + lift(power)``, integrated exactly between
+the moments its inputs change (the power is held between reviews), so the room can be checked
 against textbook first-order and P/PI behaviour. Time constant 0 means the room settles at once.
+Positive power heats (``heater_lift_c`` per unit), negative power cools (``cooler_lift_c`` per
+unit; none without a cooler).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from thermosim.shocks import ShockSchedule
 
 
 class ThermostatPlant:
-    """A room, its heater and the weather.
+    """A room, its heaters (and coolers) and the weather.
 
     Parameters
     ----------
@@ -62,13 +64,19 @@ class ThermostatPlant:
         while t < until - 1e-12:
             # Exact over each sub-step; sub-steps only so the weather can change inside a week.
             dt = min(step, until - t)
-            settle = self.outside_c(t) + cfg.heater_lift_c * self.power
+            settle = self.outside_c(t) + self.lift_c()
             decay = math.exp(-dt / cfg.time_constant_weeks) if cfg.time_constant_weeks > 0 else 0.0
             temp = settle + (temp - settle) * decay
             if cfg.process_noise_c > 0.0:
                 temp += cfg.process_noise_c * math.sqrt(dt) * self.stream.normal()
             t += dt
         return temp
+
+    def lift_c(self) -> float:
+        """Equilibrium rise above outside (degC) at the current power; negative when cooling."""
+        heating = max(self.power, 0.0)
+        cooling = max(-self.power, 0.0)
+        return self.cfg.heater_lift_c * heating - self.cfg.cooler_lift_c * cooling
 
     def _catch_up(self) -> None:
         now = self.env.now
@@ -88,9 +96,16 @@ class ThermostatPlant:
         return self.temperature_c
 
     def apply(self, decision: Decision) -> None:
-        """Set the heater power (0..1) from the controller's output."""
+        """Set the power from the controllers' total output.
+
+        Each loop owns one heater (and one cooler) of full range and keeps its own output
+        within -1..1, so n loops give a total power of -n..n: the room takes it as it comes, so
+        loops pushing against each other show in the power. Without a cooler, asking for
+        cooling does nothing.
+        """
         self._catch_up()
-        self.power = min(1.0, max(0.0, decision.pressure))
+        power = decision.pressure
+        self.power = power if self.cfg.cooler_lift_c > 0.0 else max(0.0, power)
 
     def close_week(self, week: float) -> dict[str, float]:
         """The state at the end of the week (exactly at ``week + 1``)."""
@@ -103,5 +118,5 @@ class ThermostatPlant:
             "temperature": temp,
             "target": self.target(week),
             "outside": self.outside_c(week),
-            "heater": self.power,
+            "heater": self.power,  # total power of every loop's unit; negative = cooling
         }

@@ -98,12 +98,23 @@ class TeamLevers:
         return self._cache[1]
 
     def training_this_week(self, week: float) -> float:
-        """Intensity of trainings started since the last weekly planning (a one-day event)."""
-        return sum(a.intensity for a in self.started_this_week if a.lever == "training_day")
+        """Intensity of this week's training: started since the last planning, or held."""
+        return self._event("training_day", week)
 
-    def meetings_this_week(self) -> float:
-        """Intensity of urgent meetings called since the last weekly planning."""
-        return sum(a.intensity for a in self.started_this_week if a.lever == "urgent_meeting")
+    def meetings_this_week(self, week: float) -> float:
+        """Intensity of this week's urgent meetings: called since the last planning, or held."""
+        return self._event("urgent_meeting", week)
+
+    def reporting_hours(self, week: float) -> float:
+        """Reporting hours per person now: the sticky ones, or a held level if that is more."""
+        held = max(0.0, self.continuous.get("extra_reporting", 0.0))
+        return max(self.extra_reporting_hours, self.prices.extra_reporting.hours_per_week * held)
+
+    def _event(self, lever: str, week: float) -> float:
+        # A lever that is an event (a day out, a meeting) held at a level by a continuous
+        # playbook happens every week at that level: same effect, same hours, same fee.
+        started = sum(a.intensity for a in self.started_this_week if a.lever == lever)
+        return max(started, max(0.0, self.continuous.get(lever, 0.0)))
 
     def coordination_hours(self) -> float:
         """Hours per person spent pulling shared levers against each other.

@@ -199,6 +199,9 @@ class SalesPlant:
         now = self.env.now
         if self._team_week is None or self._team_week[0] != now:
             self._team_week = (now, team_week(self, now))
+            # A training day is booked once for the team, whoever is in it.
+            fee = self.cfg.costs.training_fee_eur_per_day
+            self.week.fees_eur += fee * self._team_week[1].plan.training
         tw = self._team_week[1]
         plan = tw.plan_for_person()
         closes = work_pipeline(person, self, plan, tw, now)
@@ -327,10 +330,6 @@ class SalesPlant:
         noticed = self.levers.set_continuous(decision.continuous, decision.pushes)
         for action in decision.started:
             self.levers.start(action)
-            if action.lever == "training_day":
-                self.week.fees_eur += self.cfg.costs.training_fee_eur_per_day * max(
-                    0.0, action.intensity
-                )
         self.week.interventions += len(decision.started)
         self.week.changes += len(decision.started) + noticed
         self.pressure = min(1.0, max(0.0, decision.pressure))
@@ -390,6 +389,7 @@ class SalesPlant:
             "fatigue": fatigue,
             "motivation": sum(p.motivation for p in active) / n,
             "skill": sum(p.skill for p in active) / n,
+            "standard": sum(p.standard for p in active) / n,
             "headcount": float(len(active)),
             "leavers": float(w.leavers),
             "interventions": float(w.interventions),

@@ -48,6 +48,7 @@ class Person:
     capability: float  # skill built by coaching and kept up by improvement time
     trained: float = 0.0  # the lasting part of trainings (their retention floor)
     training_bump: float = 0.0  # the fading part of recent trainings
+    standard: float = 1.0  # hours worked per deal relative to what a deal needs (1 = as needed)
     active: bool = True
     inbox: list[Lead] = field(default_factory=list)
     opportunities: list[Opportunity] = field(default_factory=list)

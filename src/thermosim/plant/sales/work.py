@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from thermosim.plant.sales.people import effectiveness
+from thermosim.plant.sales.people import approach, effectiveness
 from thermosim.config.sales import PipelineDisciplinePrice
 from thermosim.plant.sales.state import Lead, Opportunity, Person
 
@@ -114,8 +114,8 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
     admin = t.admin_share * contracted
     admin += prices.pipeline_discipline.admin_hours * _clip(levels.get("pipeline_discipline", 0.0))
     fire = cost * (
-        lev.extra_reporting_hours
-        + prices.urgent_meeting.hours * lev.meetings_this_week()
+        lev.reporting_hours(week)
+        + prices.urgent_meeting.hours * lev.meetings_this_week(week)
         + prices.training_day.hours * training
         + lev.coordination_hours()
     )
@@ -187,11 +187,20 @@ def work_pipeline(
     eff = effectiveness(person, week, plant.cfg.people)
     skill = max(0.05, person.skill)
     capacity = hours["selling"] * eff
-    opp_need = d.opportunity_hours / d.cycle_weeks / skill**0.5
+    # The hours a deal gets are the team's working standard, which may have eroded below what
+    # the deal needs (adaptive_standard): faster work, lower quality.
+    opp_need = d.opportunity_hours * person.standard / d.cycle_weeks / skill**0.5
     demand = (
         len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
     )
     served = 1.0 if demand <= capacity else capacity / demand
+    if plant.mech.adaptive_standard and served < 1.0:
+        # Oliva & Sterman 2001: under load people spend less time per deal than the standard,
+        # and the standard drifts toward the time actually spent. With slack they work to the
+        # (lower) standard, so nothing pulls it back up: the erosion outlasts the overload.
+        person.standard = approach(
+            person.standard, person.standard * served, plant.cfg.people.standard_erosion_weeks
+        )
     used = min(hours["selling"], demand / eff if eff > 0 else 0.0)
     hours["idle"] = hours["selling"] - used
     hours["selling"] = used
@@ -212,7 +221,12 @@ def work_pipeline(
     person.inbox.clear()
 
     closes: list[tuple[float, float, float, bool]] = []
-    win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
+    win_factor = (
+        tw.win_base
+        * skill
+        * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
+        * person.standard**d.time_quality_elasticity
+    )
     size, margin = tw.size, tw.margin
     neglect_limit = d.neglect_weeks + tw.extra_neglect_weeks
     expected_values = not plant.mech.noise
