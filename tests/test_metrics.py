@@ -33,6 +33,10 @@ def sales_series(n: int = 12, **overrides: object) -> dict[str, np.ndarray]:
         "headcount": np.full(n, 10.0),
         "leavers": np.zeros(n),
         "interventions": np.zeros(n),
+        "cost_salaries": np.full(n, 10.0),
+        "cost_overtime": np.zeros(n),
+        "cost_fees": np.zeros(n),
+        "cost_recruiting": np.zeros(n),
     }
     for key, value in overrides.items():
         base[key] = np.asarray(value, dtype=float)
@@ -146,6 +150,28 @@ def test_margin_mean_is_revenue_weighted() -> None:
     assert kpis["margin_mean"] == pytest.approx(0.2)
     assert kpis["gross_profit"] == pytest.approx(80.0)
     assert kpis["revenue_total"] == pytest.approx(400.0)
+
+
+def test_operating_profit_subtracts_every_cost() -> None:
+    # Gross profit 2 weeks x 100 x 0.3 = 60; costs: salaries 2 x 10, overtime 5, fees 3,
+    # one hire 7 -> 35; operating profit 25.
+    s = sales_series(
+        2,
+        cost_overtime=[5.0, 0.0],
+        cost_fees=[0.0, 3.0],
+        cost_recruiting=[7.0, 0.0],
+    )
+    kpis = run_kpis(s, plant="sales")
+    assert kpis["costs_total"] == pytest.approx(35.0)
+    assert kpis["operating_profit"] == pytest.approx(60.0 - 35.0)
+
+
+def test_revenue_sd_is_the_spread_itself_not_relative_to_the_mean() -> None:
+    # Deming's funnel is about variance: a lower mean alone must not raise revenue_sd.
+    low = run_kpis(sales_series(4, revenue=[40.0, 60.0, 40.0, 60.0]), plant="sales")
+    high = run_kpis(sales_series(4, revenue=[90.0, 110.0, 90.0, 110.0]), plant="sales")
+    assert low["revenue_sd"] == pytest.approx(high["revenue_sd"]) == pytest.approx(10.0)
+    assert low["revenue_cv"] > high["revenue_cv"]
 
 
 def test_sales_sums_shares_and_end_states() -> None:

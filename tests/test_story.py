@@ -12,15 +12,30 @@ import numpy as np
 import pytest
 
 import thermosim
+from thermosim.config.scenario import Variant
 from thermosim.experiment import Experiment
 
 REPS = 30
 SHOCK_SCENARIOS = ("lost-key-account", "market-downturn", "competitor-entry", "people-leave")
 
 
+# Every story scenario is run with two references beside its own variants, on the same random
+# numbers: doing nothing (open-loop) and steered's lasting levers at their standing intensity
+# without feedback (invest). They keep the comparison honest: reacting must be judged against
+# leaving it alone, and steering's feedback against its investment.
+REFERENCES = (
+    {"name": "open-loop", "preset": "open-loop"},
+    {"name": "invest", "preset": "steered", "policy": {"gain": 0.0}},
+)
+
+
 @cache
 def experiment(name: str) -> Experiment:
-    return thermosim.run_experiment(thermosim.load_scenario(name), replications=REPS, workers=2)
+    scenario = thermosim.load_scenario(name)
+    own = [v.model_dump() for v in scenario.variants]
+    variants = tuple(Variant.model_validate(v) for v in (*own, *REFERENCES))
+    scenario = scenario.model_copy(update={"variants": variants})
+    return thermosim.run_experiment(scenario, replications=REPS, workers=2)
 
 
 def kpi(name: str, variant: str, key: str) -> float:
@@ -32,28 +47,57 @@ def mean_revenue(name: str, variant: str, start: int, stop: int) -> float:
     return float(np.mean([r.series["revenue"][start:stop] for r in runs]))
 
 
-def test_baseline_reacting_to_noise_costs_volatility_and_fatigue_without_gain() -> None:
-    # Reacting to every weekly wobble adds quick fixes whose side effects make revenue swing...
-    assert kpi("baseline", "reactive", "revenue_cv") > kpi("baseline", "steered", "revenue_cv")
-    # ...and tires the team (interruptions, overtime under pressure)...
-    assert kpi("baseline", "reactive", "fatigue_mean") > 2 * kpi(
+def test_baseline_with_noise_only_the_best_policy_is_close_to_doing_nothing() -> None:
+    # Deming's funnel: reacting to every weekly wobble adds variance (not only a lower mean)...
+    assert kpi("baseline", "reactive", "revenue_sd") > 1.15 * kpi(
+        "baseline", "open-loop", "revenue_sd"
+    )
+    # ...tires the team (interruptions, overtime under pressure), and books less.
+    assert kpi("baseline", "reactive", "fatigue_mean") > 5 * kpi(
         "baseline", "steered", "fatigue_mean"
     )
-    # ...without booking more.
-    assert kpi("baseline", "reactive", "attainment") <= kpi("baseline", "steered", "attainment")
+    assert kpi("baseline", "reactive", "attainment") < kpi("baseline", "open-loop", "attainment")
+    # Steering on the trend, beyond a control limit, stays close to leaving it alone...
+    steered_sd = kpi("baseline", "steered", "revenue_sd")
+    assert abs(steered_sd / kpi("baseline", "open-loop", "revenue_sd") - 1.0) < 0.05
+    steered, open_loop = (kpi("baseline", v, "attainment") for v in ("steered", "open-loop"))
+    assert abs(steered - open_loop) < 0.02
+    # ...and its standing investment is not free: with nothing to correct, it earns no more.
+    assert kpi("baseline", "steered", "operating_profit") <= kpi(
+        "baseline", "open-loop", "operating_profit"
+    )
 
 
-def test_reactive_team_books_just_below_target_when_undisturbed() -> None:
-    # Calibration (model.md section 3): "targets just missed" is where the story starts.
-    assert 0.93 <= kpi("baseline", "reactive", "attainment") <= 1.0
+def test_reactive_team_just_misses_a_target_the_open_loop_team_meets() -> None:
+    # The target is calibrated to the open-loop team (model.md section 8); "just missed" comes
+    # out of what the reactive team does.
+    assert abs(kpi("baseline", "open-loop", "attainment") - 1.0) < 0.02
+    assert 0.85 <= kpi("baseline", "reactive", "attainment") <= 0.97
 
 
 @pytest.mark.parametrize("name", SHOCK_SCENARIOS)
-def test_steering_recovers_as_fast_with_less_fatigue_and_firefighting(name: str) -> None:
+def test_under_a_shock_steering_beats_reacting_with_less_fatigue_and_firefighting(
+    name: str,
+) -> None:
     # Recovery is measured on the median response; censored values count as the full remainder.
     assert kpi(name, "steered", "recovery_weeks") <= kpi(name, "reactive", "recovery_weeks")
     assert kpi(name, "steered", "fatigue_mean") < kpi(name, "reactive", "fatigue_mean")
     assert kpi(name, "steered", "firefighting_hours") < kpi(name, "reactive", "firefighting_hours")
+    assert kpi(name, "steered", "operating_profit") > kpi(name, "reactive", "operating_profit")
+    # Reacting is worse than doing nothing, on money too.
+    assert kpi(name, "reactive", "operating_profit") < kpi(name, "open-loop", "operating_profit")
+
+
+@pytest.mark.parametrize("name", SHOCK_SCENARIOS)
+def test_steering_s_feedback_costs_more_than_it_returns_when_its_levers_miss_the_cause(
+    name: str,
+) -> None:
+    # The honest finding (model.md section 9): these shocks take demand away (or people who
+    # are replaced anyway). Steered's feedback answers the gap with more of its lasting levers,
+    # hiring included; more people share the same leads, so the salaries are not earned back
+    # within two years. The feedback part (steered minus invest) costs more than it brings.
+    assert kpi(name, "steered", "costs_total") > kpi(name, "invest", "costs_total")
+    assert kpi(name, "steered", "operating_profit") < kpi(name, "invest", "operating_profit")
 
 
 @pytest.mark.parametrize("name", (*SHOCK_SCENARIOS, "seasonality"))
@@ -78,8 +122,8 @@ def test_seasonality_is_ridden_out_by_steering() -> None:
     assert kpi("seasonality", "steered", "fatigue_mean") < kpi(
         "seasonality", "reactive", "fatigue_mean"
     )
-    assert kpi("seasonality", "steered", "revenue_cv") < kpi(
-        "seasonality", "reactive", "revenue_cv"
+    assert kpi("seasonality", "steered", "revenue_sd") < kpi(
+        "seasonality", "reactive", "revenue_sd"
     )
 
 
@@ -115,12 +159,20 @@ def test_pulling_escalates_in_fragmented_steering() -> None:
     assert late > early
 
 
-def test_eroding_goals_end_lower_with_lower_revenue() -> None:
+def test_eroding_goals_end_lower_and_with_them_the_effort() -> None:
     e = experiment("eroding-goals")
     end_ref = {v: np.mean([r.series["reference"][-1] for r in e.runs[v]]) for v in e.runs}
     assert end_ref["eroding"] < 0.97 * end_ref["steered"]
-    assert kpi("eroding-goals", "eroding", "revenue_total") < kpi(
-        "eroding-goals", "steered", "revenue_total"
+    # A lower goal asks for less: the eroding team's levers are pushed less in the last half
+    # year. Whether holding the goal pays depends on what the levers can buy: with this menu
+    # against a lead-rate dip, holding the goal costs more than it brings (model.md section 9).
+    output = {
+        v: np.mean([r.series["output"][-26:].mean() for r in e.runs[v]])
+        for v in ("steered", "eroding")
+    }
+    assert output["eroding"] < output["steered"]
+    assert kpi("eroding-goals", "eroding", "costs_total") < kpi(
+        "eroding-goals", "steered", "costs_total"
     )
 
 
@@ -141,12 +193,12 @@ def test_raising_the_bar_settles_higher_when_owned_and_burns_out_when_imposed() 
     assert kpi(name, "reactive", "firefighting_hours") > kpi(name, "steered", "firefighting_hours")
 
 
-def test_counter_case_reacting_does_about_as_well() -> None:
+def test_counter_case_reacting_does_at_least_as_well() -> None:
+    # No noise, no delay, short cycles, cheap and lasting fixes: what the manager sees is real
+    # and a fix keeps working, so reacting is no longer worse than steering or doing nothing.
     name = "when-reacting-works"
-    gap = kpi(name, "steered", "attainment") - kpi(name, "reactive", "attainment")
-    assert abs(gap) < 0.03
-    base_gap = kpi("baseline", "steered", "attainment") - kpi("baseline", "reactive", "attainment")
-    assert abs(gap) < 0.25 * abs(base_gap)
+    assert kpi(name, "reactive", "attainment") >= kpi(name, "steered", "attainment") - 0.01
+    assert kpi(name, "reactive", "operating_profit") >= kpi(name, "open-loop", "operating_profit")
     fat = kpi(name, "reactive", "fatigue_mean") - kpi(name, "steered", "fatigue_mean")
     base_fat = kpi("baseline", "reactive", "fatigue_mean") - kpi(
         "baseline", "steered", "fatigue_mean"
