@@ -27,6 +27,7 @@ def sales_series(n: int = 12, **overrides: object) -> dict[str, np.ndarray]:
         "hours_paid": np.full(n, 40.0),
         "hours_selling": np.full(n, 30.0),
         "hours_firefighting": np.full(n, 2.0),
+        "hours_levers": np.full(n, 3.0),
         "fatigue": np.full(n, 0.2),
         "motivation": np.full(n, 0.7),
         "skill": np.full(n, 0.5),
@@ -183,6 +184,7 @@ def test_sales_sums_shares_and_end_states() -> None:
     kpis = run_kpis(s, plant="sales")
     assert kpis["selling_share"] == pytest.approx(0.75)
     assert kpis["firefighting_hours"] == pytest.approx(24.0)
+    assert kpis["lever_hours"] == pytest.approx(36.0)  # 12 weeks x 3 h
     assert kpis["attrition"] == 1.0
     assert kpis["motivation_end"] == pytest.approx(0.5)
     assert kpis["fatigue_mean"] == pytest.approx(0.55)

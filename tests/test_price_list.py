@@ -160,6 +160,15 @@ def test_extra_reporting_costs_hours_that_stay(priced: Experiment) -> None:
     assert hours[PULL_WEEK + 13] > 0.5 * hours[PULL_WEEK + 1]
 
 
+def test_lasting_levers_take_hours_even_without_firefighting(priced: Experiment) -> None:
+    # "Zero firefighting" is bookkeeping: coaching, care and discipline take hours too.
+    for lever in ("coaching", "account_care", "pipeline_discipline"):
+        variant = f"held-{lever}"
+        assert _kpi(priced, variant, "firefighting_hours") == 0.0
+        assert _kpi(priced, variant, "lever_hours") > 0.5 * HORIZON_WEEKS * 10, lever
+    assert _kpi(priced, "open-loop", "lever_hours") == 0.0
+
+
 def test_every_lever_costs_something(priced: Experiment) -> None:
     # No free lunch: each lever either takes hours from selling or costs money.
     for variant in priced.kpis:

@@ -26,6 +26,7 @@ REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
         "hours_paid",
         "hours_selling",
         "hours_firefighting",
+        "hours_levers",
         "fatigue",
         "motivation",
         "skill",
@@ -189,6 +190,8 @@ def _sales_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
         "satisfaction_end": _end_mean(s["satisfaction"]),
         "selling_share": _ratio(float(s["hours_selling"].sum()), float(s["hours_paid"].sum())),
         "firefighting_hours": float(s["hours_firefighting"].sum()),
+        # Every hour any lever took, lasting levers included (firefighting is only part of it).
+        "lever_hours": float(s["hours_levers"].sum()),
         "interventions": float(s["interventions"].sum()),
         "attrition": float(s["leavers"].sum()),
         # Weighted by revenue: a discounted big week should weigh more than a quiet good week.

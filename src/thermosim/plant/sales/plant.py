@@ -238,6 +238,7 @@ class SalesPlant:
         for key, value in mine.items():
             hours[key] = hours.get(key, 0.0) + value
         paid = mine["paid"]
+        self.week.lever_hours += plan.lever_hours
         self.week.overtime_hours += max(0.0, paid - self.cfg.time.contracted_hours_per_week)
         self.week.fees_eur += self.cfg.costs.coaching_eur_per_person_week * plan.coaching_level
         overbooked = sum(mine.values()) - 2.0 * paid  # every use but "paid", minus paid
@@ -398,6 +399,7 @@ class SalesPlant:
         costs = self.cfg.costs
         salary_per_week = costs.salary_eur_per_year / 52.0
         hourly = salary_per_week / self.cfg.time.contracted_hours_per_week
+        row["hours_levers"] = w.lever_hours
         row["cost_salaries"] = salary_per_week * len(active)
         row["cost_overtime"] = hourly * costs.overtime_pay_factor * w.overtime_hours
         row["cost_fees"] = w.fees_eur

@@ -86,6 +86,7 @@ class Week:
     leavers: int = 0
     interventions: int = 0
     changes: float = 0.0  # changes of direction felt by the team this week
+    lever_hours: float = 0.0  # hours levers took, summed over people
     overtime_hours: float = 0.0  # paid hours above contract, summed over people
     fees_eur: float = 0.0  # trainers' and coaches' fees
     recruiting_eur: float = 0.0  # hires that started this week

@@ -37,6 +37,7 @@ class WeekPlan:
     coaching_level: float = 0.0
     improvement_level: float = 1.0
     training: float = 0.0
+    lever_hours: float = 0.0  # hours any lever takes: quick fixes and lasting ones alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class TeamWeek:
             p.coaching_level,
             p.improvement_level,
             p.training,
+            p.lever_hours,
         )
 
 
@@ -112,7 +114,10 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
     levels = lev.levels(week)
     paid = contracted + t.max_overtime_hours_per_week * plant.pressure
     admin = t.admin_share * contracted
-    admin += prices.pipeline_discipline.admin_hours * _clip(levels.get("pipeline_discipline", 0.0))
+    discipline_hours = prices.pipeline_discipline.admin_hours * _clip(
+        levels.get("pipeline_discipline", 0.0)
+    )
+    admin += discipline_hours
     fire = cost * (
         lev.reporting_hours(week)
         + prices.urgent_meeting.hours * lev.meetings_this_week(week)
@@ -167,6 +172,9 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
         coaching_level=coaching / coaching_full if coaching_full > 0 else 0.0,
         improvement_level=improvement / improvement_planned if improvement_planned > 0 else 1.0,
         training=training,
+        # Firefighting is not the only time levers take: lasting levers have their hours too,
+        # so "zero firefighting" is never mistaken for "no hours spent on acting".
+        lever_hours=fire + coaching + max(0.0, care - care_planned) + discipline_hours,
     )
     return plan
 
