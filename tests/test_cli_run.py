@@ -32,6 +32,14 @@ def test_run_writes_the_results_folder_and_prints_the_summary(tmp_path: Path) ->
     lines = output.splitlines()
     assert "steered vs reactive" in lines[1]
     assert any(line.startswith("attainment") and "pp" in line for line in lines)
+    # Money leads with operating profit, in euros, before gross profit.
+    names = [line.split()[0] for line in lines[1:] if line.strip()]
+    assert names.index("operating_profit") < names.index("gross_profit")
+    operating = next(line for line in lines if line.startswith("operating_profit"))
+    assert operating.count("EUR") == 3  # both variants and their difference
+    spread = next(line for line in lines if line.startswith("revenue_sd"))
+    assert names.index("revenue_sd") == names.index("revenue_cv") + 1
+    assert spread.count("EUR") == 3 and spread.count("/wk") == 3  # euros per week
     assert not (folder / "figures").exists()  # --no-figures: data only
 
 
@@ -227,6 +235,9 @@ def test_every_shipped_scenario_runs_on_a_short_horizon(tmp_path: Path) -> None:
     import thermosim
 
     for name in thermosim.shipped_names():
+        # Short, but long enough for every shock to land: a shock after the run is refused.
+        shocks = thermosim.load_scenario(name).shocks
+        horizon = max([12, *(int(shock.week) + 2 for shock in shocks)])
         code, output = run(
             name,
             "--reps",
@@ -237,7 +248,7 @@ def test_every_shipped_scenario_runs_on_a_short_horizon(tmp_path: Path) -> None:
             str(tmp_path),
             "-q",
             "--set",
-            "horizon_weeks=12",
+            f"horizon_weeks={horizon}",
         )
         assert code == 0, (name, output)
         kpis = (tmp_path / name / "kpis.json").read_text(encoding="utf-8")

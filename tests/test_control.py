@@ -212,9 +212,8 @@ def test_anti_windup_lets_the_output_leave_saturation_promptly() -> None:
     for _ in range(1000):  # 100 weeks of an error the heater cannot close
         assert pol.update(2.0, dt) == 1.0
     # A naive integrator would hold 1000 x 2 x 0.1 / 1 = 200 by now and keep the output
-    # saturated for ~2000 reviews after the error turns; conditional integration stops adding
-    # once the output would exceed its bound, so the integral stays at most
-    # output_max / gain = 1.
+    # saturated for ~2000 reviews after the error turns; clamping keeps the integral term
+    # within what the output can use, so the integral stays at most output_max / gain = 1.
     assert pol.integral <= pol.output_max / gain + 1e-12
     # The first review with a (small) negative error already gives less than full output.
     assert pol.update(-0.1, dt) < 1.0
@@ -227,6 +226,58 @@ def test_anti_windup_works_at_the_lower_bound_too() -> None:
     # Nothing below 0 is stored, so a positive error acts at once: 1 x (0.1 + 0.1 x 0.1 / 1).
     assert pol.integral >= -1e-12
     assert pol.update(0.1, 0.1) == pytest.approx(0.11)
+
+
+@pytest.mark.parametrize(
+    ("output_min", "output_max", "push"),
+    [
+        (0.0, 1.0, 1.0),  # behind for long, then ahead: the output range a sales team has
+        (-1.0, 1.0, 1.0),  # the same with an output that may ease off
+        (-1.0, 1.0, -1.0),  # ahead for long (a room too warm), then behind: the lower bound
+    ],
+)
+def test_the_integral_unwinds_within_a_bounded_number_of_reviews(
+    output_min: float, output_max: float, push: float
+) -> None:
+    gain, ti, dt = 2.0, 1.0, 0.1
+    pol = Policy(gain, ti, output_min=output_min, output_max=output_max)
+    for _ in range(1000):  # 100 weeks of a gap the output cannot close: saturated
+        pol.update(push, dt)
+    limit = (output_max if push > 0 else output_min) / gain
+    assert pol.integral == pytest.approx(limit)  # a full output's worth of memory, no more
+    # Then the error turns: 0.5 the other way. Each review moves the integral by
+    # 0.5 x dt / Ti = 0.05 toward zero, whatever the proportional part does, so the 0.5 stored
+    # is gone after 0.5 / 0.05 = 10 reviews.
+    for _ in range(10):
+        pol.update(-0.5 * push, dt)
+    assert pol.integral == pytest.approx(0.0, abs=1e-9)
+    # Back on the reference, no stale push: a frozen integral (conditional integration) would
+    # still hold 0.5 here and push at 2 x 0.5 = a full output.
+    assert pol.update(0.0, dt) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_stale_integral_no_longer_pushes_when_ahead() -> None:
+    # The case conditional integration got wrong: behind by 0.2 for long (P part 0.4, the
+    # integral fills the rest of the output range), then clearly ahead. Output in [0, 1]: the
+    # proportional part alone is below 0, so the old rule froze the integral (at 0.3) and, back
+    # on the reference, kept pushing at 2 x 0.3 = 0.6 for as long as the team stayed there.
+    pol = Policy(gain=2.0, integral_time_weeks=1.0)
+    for _ in range(100):
+        pol.update(0.2, 0.1)
+    assert pol.integral == pytest.approx(0.5)  # clamped at output_max / gain
+    outputs = [pol.update(-0.5, 0.1) for _ in range(10)]
+    assert all(o == 0.0 for o in outputs)  # ahead: no push (and nothing below 0 is asked)
+    assert pol.integral == pytest.approx(0.0, abs=1e-9)
+    assert pol.update(0.0, 0.1) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_negative_output_min_lets_the_output_ease_off() -> None:
+    pol = Policy(gain=2.0, integral_time_weeks=1.0, output_min=-0.5)
+    # Ahead by 0.1 for long: P part -0.2, the integral grows toward the lower limit -0.5 / 2.
+    outputs = [pol.update(-0.1, 1.0) for _ in range(10)]
+    assert outputs[0] == pytest.approx(2 * (-0.1 - 0.1))
+    assert outputs[-1] == pytest.approx(-0.5)
+    assert pol.integral == pytest.approx(-0.25)
 
 
 def test_deadband_also_stops_the_integral() -> None:

@@ -14,7 +14,8 @@ from pptx import Presentation
 
 import thermosim
 from thermosim.cli import main
-from thermosim.figures.numbers import hours, number, percent
+from thermosim.figures.numbers import euros, hours, number, percent
+from thermosim.figures.style import text_width_pt
 from thermosim.results import read_results, write_results
 
 SCENARIOS = ("lost-key-account", "baseline", "thermostat")
@@ -89,6 +90,58 @@ def test_every_slide_has_notes_with_the_kpis_in_dutch_number_format(
         assert hours(kpis[variant]["firefighting_hours"]["mean"], "nl") in everything
     assert "0,2" in everything or "0,0" in everything  # decimal commas, not points
     assert "brandjes blussen" in everything
+    for variant in ("reactive", "steered"):
+        assert euros(kpis[variant]["operating_profit"]["mean"], "nl") in everything
+    assert "bedrijfsresultaat (na salarissen, werving, overwerk en fees)" in everything
+
+
+def test_the_scorecard_table_leads_money_with_operating_profit(
+    deck_nl: Path, folders: list[Path]
+) -> None:
+    prs = Presentation(str(deck_nl))
+    tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
+    assert len(tables) == 1
+    table = tables[0]
+    headers = [cell.text for cell in table.rows[0].cells]
+    assert headers.index("Bedrijfsresultaat") < headers.index("Brutowinst")
+    column = headers.index("Bedrijfsresultaat")
+    kpis = json.loads((folders[0] / "kpis.json").read_text(encoding="utf-8"))
+    shown = [row.cells[column].text for row in list(table.rows)[1:3]]
+    assert shown == [euros(kpis[v]["operating_profit"]["mean"], "nl") for v in kpis]
+    # Columns are sized to their words: the table keeps its width and no word is split
+    # (measured in DejaVu Sans, wider than the deck's font; 0.2 in of cell margins).
+    frame = next(s for slide in prs.slides for s in slide.shapes if s.has_table)
+    assert sum(c.width for c in table.columns) == frame.width
+    for j, col in enumerate(table.columns):
+        cells = [row.cells[j].text for row in table.rows]
+        words = [(w, i == 0) for i, c in enumerate(cells) for w in c.split()]
+        widest = max(text_width_pt(w, 14, bold) for w, bold in words) / 72
+        assert col.width / 914400 >= widest + 0.2, cells[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "operating profit (after salaries, hires, overtime and fees)"),
+        ("nl", "bedrijfsresultaat (na salarissen, werving, overwerk en fees)"),
+    ],
+)
+def test_scorecard_and_chart_notes_say_what_operating_profit_is(
+    folders: list[Path], lang: str, words: str
+) -> None:
+    from thermosim.deck_notes import chart_notes, scorecard_notes
+
+    saved = [read_results(f) for f in folders]
+    scorecard = scorecard_notes(saved, lang)
+    chart = chart_notes(saved[0], lang)
+    assert words in scorecard.splitlines()[0]  # said first, once
+    assert scorecard.count(words) == 1
+    assert words in chart.lower()
+    segments = scorecard.splitlines()[1].split("; ")  # the first scenario, one per variant
+    for segment, stats in zip(segments, saved[0].kpis.values(), strict=True):
+        profit = euros(stats["operating_profit"]["mean"], lang)
+        assert profit in chart
+        assert segment.index(profit) < segment.index(percent(stats["attainment"]["mean"], lang))
 
 
 def test_gif_has_one_frame_per_week_at_an_even_size(folders: list[Path], tmp_path: Path) -> None:

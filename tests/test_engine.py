@@ -150,6 +150,26 @@ def test_variants_that_steer_differently_meet_the_same_market(
     assert not np.array_equal(a.series["hours_coaching"], b.series["hours_coaching"])
 
 
+# --- member loops -------------------------------------------------------------------------
+
+
+def test_two_members_can_steer_revenue_toward_different_references(
+    small_scenario: ScenarioFactory,
+) -> None:
+    # One asks for 90% of the target, the other for 110%, with the reactive reflexes. Each has
+    # its own loop, so both act, each under its own name, and the one aiming higher finds a
+    # shortfall (and starts a fix) at least as often as the other.
+    members = [{"metric": "revenue", "reference": 0.9}, {"metric": "revenue", "reference": 1.1}]
+    scenario = small_scenario({"name": "split", "preset": "reactive", "members": members})
+    run = simulate(scenario, "split", seed=3)
+    who = [i.who for i in run.interventions]
+    assert {"revenue-1", "revenue-2"} <= set(who)
+    assert who.count("revenue-2") >= who.count("revenue-1")
+    # The run's control series follow the first member: 0.9 x the target.
+    target = run.series["target"][-1]
+    assert run.series["reference"][-1] == pytest.approx(0.9 * target)
+
+
 # --- experiments --------------------------------------------------------------------------
 
 

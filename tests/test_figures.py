@@ -14,7 +14,7 @@ import shutil
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -638,10 +638,67 @@ def test_scorecard_shows_each_variants_kpi_values(gallery: Gallery, lang: str) -
         shown = {text for _, text, _ in gallery.get(name, "scorecard", lang, "full").texts}
         if plant_kind(saved) == "sales":
             wanted = [labels.percent(_kpi(saved, v, "attainment"), lang) for v in saved.kpis]
-            wanted += [labels.euros(_kpi(saved, v, "gross_profit"), lang) for v in saved.kpis]
+            # Money is operating profit (after salaries, hires, overtime and fees), not gross.
+            wanted += [labels.euros(_kpi(saved, v, "operating_profit"), lang) for v in saved.kpis]
+            wanted.append(labels.text("kpi.operating_profit", lang))
+            if labels.text("kpi.gross_profit", lang) in shown:
+                failures.append(f"{name}: gross profit shown as the money row")
         else:
             wanted = [labels.degrees(_kpi(saved, v, "swing_c"), lang) for v in saved.kpis]
         missing = [w for w in wanted if w not in shown]
         if missing:
             failures.append(f"{name}: {missing} not shown")
     assert not failures, _report(failures, "scorecards missing KPI values")
+
+
+def _with_kpis(saved: SavedResults, change: Callable[[str, dict[str, Any]], None]) -> SavedResults:
+    """A copy of a results folder's KPIs, changed per variant by ``change``."""
+    kpis = {v: {k: dict(stats) for k, stats in each.items()} for v, each in saved.kpis.items()}
+    for variant, each in kpis.items():
+        change(variant, each)
+    return replace(saved, kpis=kpis)
+
+
+def test_scorecard_money_row_is_operating_profit_higher_is_better(
+    saved: dict[str, SavedResults],
+) -> None:
+    from thermosim.figures.data import Story
+    from thermosim.figures.scorecard import score_rows
+
+    rows = score_rows(Story.of(saved["lost-key-account"]), "en")
+    kpis = [r.kpi for r in rows]
+    assert "operating_profit" in kpis and "gross_profit" not in kpis
+    money = rows[kpis.index("operating_profit")]
+    values = money.values
+    if money.better is not None:  # the one with more operating profit does better
+        assert values[money.better] == max(values.values())
+
+
+def test_scorecard_judges_operating_profit_against_the_gross_profit_at_stake(
+    saved: dict[str, SavedResults],
+) -> None:
+    from thermosim.figures.data import Story
+    from thermosim.figures.scorecard import score_rows
+
+    def set_profits(variant: str, kpis: dict[str, Any]) -> None:
+        # 20k apart on 3M of gross profit: small money, though 20% of operating profit.
+        kpis["gross_profit"]["mean"] = 3.0e6
+        kpis["operating_profit"]["mean"] = 100e3 if variant == "reactive" else 120e3
+
+    changed = _with_kpis(saved["lost-key-account"], set_profits)
+    money = next(r for r in score_rows(Story.of(changed), "en") if r.kpi == "operating_profit")
+    assert money.better is None and money.difference == labels.text("score.same", "en")
+
+
+def test_scorecard_of_a_folder_without_operating_profit_shows_gross_profit(
+    saved: dict[str, SavedResults],
+) -> None:
+    from thermosim.figures.data import Story
+    from thermosim.figures.scorecard import score_rows
+
+    def drop(variant: str, kpis: dict[str, Any]) -> None:
+        kpis.pop("operating_profit")
+
+    older = _with_kpis(saved["lost-key-account"], drop)  # written before costs were modelled
+    kpis = [r.kpi for r in score_rows(Story.of(older), "nl")]
+    assert kpis[-1] == "gross_profit" and "operating_profit" not in kpis

@@ -115,14 +115,14 @@ def test_schema_knows_presets_levers_shock_kinds_and_metrics(
     lever = {"name": "a", "levers": {"repertoire": ["coaching", "cold_calling"]}}
     assert messages(validator, {"name": "t", "variants": [lever]})
     assert messages(validator, {**MINIMAL, "shocks": [{"kind": "lost_acount", "week": 3}]})
-    targets = {"name": "a", "member_targets": {"revnue": 1.1}}
-    assert messages(validator, {"name": "t", "variants": [targets]})
+    members = {"name": "a", "members": [{"metric": "revnue", "reference": 1.1}]}
+    assert messages(validator, {"name": "t", "variants": [members]})
     # ... and accepts them when spelt right.
     good = {
         "name": "a",
         "preset": "steered",
         "levers": {"repertoire": ["coaching"]},
-        "member_targets": {"revenue": 1.1},
+        "members": [{"metric": "revenue", "reference": 1.1, "gain": 3}],
     }
     assert messages(validator, {"name": "t", "variants": [good]}) == []
 

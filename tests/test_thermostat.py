@@ -40,6 +40,7 @@ def _scenario(
     horizon: int = 30,
     shocks: tuple[dict[str, Any], ...] = (),
     review_weeks: float = 0.01,
+    members: tuple[dict[str, Any], ...] = (),
 ) -> thermosim.Scenario:
     """A one-variant thermostat scenario with an exact, undelayed thermometer."""
     return thermosim.Scenario.model_validate(
@@ -61,6 +62,7 @@ def _scenario(
                     "perception": {"delay_weeks": 0, "window_weeks": review_weeks},
                     "policy": {"review_weeks": review_weeks, **policy},
                     "levers": {"repertoire": []},
+                    "members": list(members),
                 }
             ],
         }
@@ -218,7 +220,121 @@ def test_pi_rides_out_a_cold_snap_and_p_settles_further_off() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# The shipped teaching scenario
+# 5. A cooler: negative power holds the room below the outside temperature
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_cooler_holds_the_room_below_a_warm_outside() -> None:
+    # Outside 30 degC, set point 20: only cooling helps. With output_min -1 and a cooler of the
+    # heater's size the loop is the same linear P loop as when heating, power K (r - T)/lift,
+    # now negative: final value (T_out + K r)/(1 + K) = (30 + 3 x 20)/4 = 22.5 degC, and the
+    # power settles at 3 (20 - 22.5)/40 = -0.1875.
+    plant = {"time_constant_weeks": 1, "start_c": 30, "outside_c": 30, "cooler_lift_c": LIFT}
+    cooled = _series(_scenario(plant, {"gain": 3, "output_min": -1}))
+    assert cooled["temperature"][-1] == pytest.approx(22.5, abs=0.01)
+    assert cooled["heater"][-1] == pytest.approx(-0.1875, abs=1e-3)
+    # Without leave to go below 0 the same loop only heats, so the room drifts to outside.
+    idle = _series(_scenario(plant, {"gain": 3}))
+    assert idle["temperature"][-1] == pytest.approx(30.0, abs=0.01)
+    assert np.all(idle["heater"] == 0.0)
+
+
+def test_a_room_without_a_cooler_refuses_a_negative_output_min() -> None:
+    with pytest.raises(ValueError, match="cooler_lift_c"):
+        _scenario({}, {"gain": 1, "output_min": -0.5})
+
+
+def test_one_member_loop_is_the_team_loop() -> None:
+    # A member with the set point as reference and the policy's gain is the team's loop.
+    plant = {"time_constant_weeks": 4, "start_c": OUTSIDE}
+    team = _series(_scenario(plant, {"gain": 2}))
+    member = _series(
+        _scenario(plant, {"gain": 2}, members=({"metric": "temperature", "reference": SETPOINT},))
+    )
+    np.testing.assert_array_equal(team["temperature"], member["temperature"])
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Two members, one room: Powers' conflict
+# --------------------------------------------------------------------------------------------
+
+POWERS_OUTSIDE = 10.0
+POWERS_LIFT = 25.0
+R1, R2 = 18.0, 22.0
+
+
+def _conflict(g1: float, g2: float) -> dict[str, np.ndarray]:
+    """Two P members on one room with a heater and a cooler of equal size, no noise."""
+    scenario = _scenario(
+        {
+            "time_constant_weeks": 0.5,
+            "start_c": POWERS_OUTSIDE,
+            "outside_c": POWERS_OUTSIDE,
+            "heater_lift_c": POWERS_LIFT,
+            "cooler_lift_c": POWERS_LIFT,
+        },
+        {"gain": 1, "output_min": -1},
+        horizon=12,
+        members=(
+            {"metric": "temperature", "reference": R1, "gain": g1},
+            {"metric": "temperature", "reference": R2, "gain": g2},
+        ),
+    )
+    return _series(scenario)
+
+
+@pytest.mark.parametrize(("g1", "g2"), [(1, 1), (2, 3), (4, 4), (8, 8)])
+def test_two_members_settle_at_the_virtual_reference(g1: float, g2: float) -> None:
+    """Powers' conflict: two loops on one variable settle at a reference neither of them holds.
+
+    Each member i owns one unit (heater or cooler, lift L either way) and, as a P controller,
+    sets u_i = G_i (r_i - T) / L. The room settles where its equilibrium
+    T = d + L (u_1 + u_2) (d the outside temperature) holds with those outputs:
+
+        T = d + G_1 (r_1 - T) + G_2 (r_2 - T)
+        T (1 + G_1 + G_2) = G_1 r_1 + G_2 r_2 + d
+        T = (G_1 r_1 + G_2 r_2 + d) / (1 + G_1 + G_2),
+
+    the virtual reference. It is linear only while each u_i stays within -1..1 and the heater
+    and cooler lift alike (so the total power acts the same either way): both hold here.
+    """
+    s = _conflict(g1, g2)
+    virtual = (g1 * R1 + g2 * R2 + POWERS_OUTSIDE) / (1 + g1 + g2)
+    settled = s["temperature"][-len(s["temperature"]) // 4 :].mean()  # the last quarter
+    assert settled == pytest.approx(virtual, rel=0.05)
+    assert settled == pytest.approx(virtual, abs=0.01)  # in fact exact, to the sampling
+
+
+def _member_outputs(s: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Settled outputs of the two members: the first is the run's control output, the room's
+    power is their sum (one unit each), so the second is the power less the first."""
+    first = float(s["output"][-1])
+    return first, float(s["heater"][-1]) - first
+
+
+def test_the_members_outputs_escalate_with_their_gains() -> None:
+    # Settled outputs u_i = G_i (r_i - T)/L at the virtual reference T: for G = (1, 1),
+    # (2, 3), (4, 4), (8, 8) that is T = 16.67, 18.67, 18.89, 19.41 degC and
+    # u_1 = +0.053, -0.053, -0.142, -0.452 (the member wanting 18 degC cools harder),
+    # u_2 = +0.213, +0.400, +0.498, +0.828 (the member wanting 22 degC heats harder).
+    # Once the room sits between the references they push in opposite directions, and the
+    # stronger they push, the more of both units' power goes into fighting each other.
+    gains = [(1, 1), (2, 3), (4, 4), (8, 8)]
+    outputs = [_member_outputs(_conflict(g1, g2)) for g1, g2 in gains]
+    for (g1, g2), (u1, u2) in zip(gains, outputs, strict=True):
+        virtual = (g1 * R1 + g2 * R2 + POWERS_OUTSIDE) / (1 + g1 + g2)
+        assert u1 == pytest.approx(g1 * (R1 - virtual) / POWERS_LIFT, abs=1e-3)
+        assert u2 == pytest.approx(g2 * (R2 - virtual) / POWERS_LIFT, abs=1e-3)
+    cooling = [u1 for u1, _ in outputs]
+    heating = [u2 for _, u2 in outputs]
+    assert cooling == sorted(cooling, reverse=True)  # u_1 falls ...
+    assert heating == sorted(heating)  # ... and u_2 rises with the gains
+    fight = [u2 - u1 for u1, u2 in outputs]
+    assert fight == sorted(fight) and fight[-1] > 5 * fight[0]
+    for u1, u2 in outputs[1:]:
+        assert u1 < 0 < u2  # opposite directions
+
+
 # --------------------------------------------------------------------------------------------
 
 

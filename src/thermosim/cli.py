@@ -24,6 +24,7 @@ from thermosim.config.schema import schema_text, write_schema
 from thermosim.console import Progress, summary_table
 from thermosim.errors import ScenarioError, ThermosimError
 from thermosim.experiment import default_workers, run_experiment
+from thermosim.explain import HEADLINE, WATERFALL_KPI, contributions_table, write_explanation
 from thermosim.results import ResultsError, write_results
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
@@ -343,6 +344,126 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
         )
     written = _draw(results_dir, lang, formats, size)
     click.echo(f"{len(written)} figures in {results_dir / 'figures'}")
+
+
+EXPLAIN_KPIS = tuple(dict.fromkeys(k for kpis in HEADLINE.values() for k in kpis))
+
+
+@main.command("explain")
+@click.argument("scenario")
+@click.option("--reps", type=click.IntRange(1, 100_000), help="Replications (default: the file's).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed (default: the file's).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="Worker processes (default: all cores). Results are identical for any number.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the results folder <scenario>/ is in (the one `run` writes).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Change one field, e.g. --set horizon_weeks=52 --set variants.1.policy.gain=0.3.",
+)
+@click.option(
+    "--from", "start", metavar="VARIANT", help="Variant to start from (default: the first)."
+)
+@click.option("--to", "end", metavar="VARIANT", help="Variant to end at (default: the second).")
+@click.option(
+    "--kpi",
+    type=click.Choice(EXPLAIN_KPIS),
+    default=None,
+    help="KPI the waterfall shows (default: operating_profit; thermostat: mean_abs_error_c).",
+)
+@FORMAT_OPTION
+@LANG_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@_guarded
+def explain_command(
+    scenario: str,
+    reps: int | None,
+    seed: int | None,
+    workers: int | None,
+    out: Path,
+    overrides: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    kpi: str | None,
+    formats: tuple[str, ...],
+    lang: str,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Walk from reacting to steering one group of settings at a time, on the same luck.
+
+    The ladder changes perception, then the decision rule, the lever menu, overtime and the
+    shared goal (and any other setting that differs), each step on top of the ones before;
+    open-loop and "invest without feedback" (the end's levers, gain 0) run beside it. Writes
+    explain.json and figures/waterfall.<lang>.<format> into OUT/<scenario name>/, next to
+    what `run` wrote there (nothing else in the folder is touched).
+
+    \b
+    Examples:
+      thermosim explain lost-key-account
+      thermosim explain baseline --reps 100 --lang nl --format png,pdf
+      thermosim explain my-team.yaml --from reactive --to steered --kpi attainment
+    """
+    from thermosim.explain import explain
+
+    loaded = load_scenario(scenario, overrides)
+    plant = loaded.plant.kind
+    if kpi is not None and kpi not in HEADLINE[plant]:
+        _fail(
+            f"--kpi {kpi} is not shown for the {plant} plant; use one of "
+            + ", ".join(HEADLINE[plant]),
+            EXIT_BAD_INPUT,
+        )
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        progress = Progress(sys.stderr, f"{loaded.name} (explain)")
+    target = out / loaded.name
+    try:
+        explanation = explain(
+            loaded, reps, seed, workers or default_workers(), start, end, progress
+        )
+        draw = functools.partial(_draw_waterfall, lang=lang, formats=formats, kpi=kpi)
+        path = write_explanation(explanation, out, before_write=draw, figure_kpi=kpi)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+        kept = f"; {target} is as it was" if target.exists() else ""
+        _fail(f"interrupted: nothing was written{kept}", EXIT_INTERRUPTED)
+    if progress is not None:
+        progress.close()
+    if quiet:
+        return
+    title = (
+        f"{loaded.name}: {explanation.start} -> {explanation.end}, one step at a time; "
+        f"{explanation.replications} replications, seed {explanation.seed}"
+    )
+    click.echo(click.style(title, bold=True) if _use_color() else title)
+    for line in contributions_table(explanation):
+        click.echo(line)
+    click.echo(f"explain: {path}")
+    click.echo(f"figures: {path.parent / 'figures'}")
+
+
+def _draw_waterfall(
+    folder: Path, data: dict[str, Any], lang: str, formats: tuple[str, ...], kpi: str | None
+) -> list[Path]:
+    # Imported here: matplotlib is slow to import and only needed when drawing.
+    from thermosim.figures.waterfall import write_waterfall
+
+    return write_waterfall(folder, lang, formats, kpi or WATERFALL_KPI[data["plant"]], data)
 
 
 RUN_INTO_OPTION = click.option(

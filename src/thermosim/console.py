@@ -15,18 +15,21 @@ from typing import TextIO
 SALES_SUMMARY = (
     "attainment",
     "revenue_cv",
+    "revenue_sd",
     "gap_iae",
     "recovery_weeks",
     "fatigue_mean",
     "firefighting_hours",
     "interventions",
     "margin_mean",
+    "operating_profit",
     "gross_profit",
 )
 THERMOSTAT_SUMMARY = ("mean_abs_error_c", "overshoot_c", "swing_c", "gap_iae", "recovery_weeks")
 PERCENT = {"attainment", "gap_iae", "margin_mean", "selling_share"}
-EUROS = {"gross_profit", "revenue_total"}
+EUROS = {"operating_profit", "gross_profit", "costs_total", "revenue_total", "revenue_sd"}
 WHOLE = {"firefighting_hours", "interventions", "attrition", "recovery_weeks"}
+PER_WEEK = {"revenue_sd"}  # euros per week, not over the run
 
 
 def euros(value: float) -> str:
@@ -47,7 +50,7 @@ def value_text(kpi: str, value: float, censored: bool = False) -> str:
     if kpi in PERCENT:
         return f"{100 * value:.1f}%"
     if kpi in EUROS:
-        return euros(value)
+        return euros(value) + ("/wk" if kpi in PER_WEEK else "")
     if kpi == "recovery_weeks":
         return f">={value:.0f} (not yet)" if censored else f"{value:.0f}"
     if kpi in WHOLE:
@@ -60,7 +63,7 @@ def difference_text(kpi: str, delta: float) -> str:
     if kpi in PERCENT:
         return f"{100 * delta:+.1f} pp"
     if kpi in EUROS:
-        text = euros(abs(delta))
+        text = euros(abs(delta)) + ("/wk" if kpi in PER_WEEK else "")
         return ("+" if delta >= 0 else "-") + text
     if kpi in WHOLE:
         return f"{delta:+,.0f}"

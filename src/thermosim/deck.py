@@ -30,12 +30,17 @@ from thermosim.deck_notes import (
     say,
     scorecard_notes,
     title_notes,
+    waterfall_notes,
 )
+from thermosim.explain import FILE as EXPLAIN_FILE
+from thermosim.explain import read_explanation
 from thermosim.figures import write_figures
 from thermosim.figures.labels import text, variant_label
 from thermosim.figures.numbers import check_lang, euros, hours, number, percent
 from thermosim.figures.render import families_for, figure_path
-from thermosim.figures.style import variant_looks
+from thermosim.figures.style import text_width_pt, variant_looks
+from thermosim.figures.waterfall import NAME as WATERFALL
+from thermosim.figures.waterfall import write_waterfall
 from thermosim.results import SavedResults, read_results
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
@@ -129,9 +134,44 @@ def _ensure_figures(talk: Talk, lang: str) -> None:
         write_figures(talk.folder, lang=lang, formats=("png",))
 
 
+def _column_widths(columns: Sequence[Sequence[str]], total: int, size: float) -> list[int]:
+    """Column widths (EMU) that keep every word whole, filling ``total``.
+
+    Each column gets its longest word (headers bold), then what is left goes to the columns
+    whose cells would still wrap. Measured in DejaVu Sans, wider than the deck's Calibri, so
+    the estimate errs roomy.
+    """
+    pad = 0.25 * 72  # the cell's margins (0.1 in a side) and a little air, in points
+
+    def widest(cells: Sequence[str], words: bool) -> float:
+        parts = [(p, i == 0) for i, c in enumerate(cells) for p in (c.split() if words else [c])]
+        return max(text_width_pt(p, size, bold) for p, bold in parts) + pad
+
+    need = [widest(c, words=True) for c in columns]
+    want = [widest(c, words=False) for c in columns]
+    room = total / 914400 * 72  # EMU to points
+    if sum(want) <= room:
+        points = [w + (room - sum(want)) / len(columns) for w in want]
+    elif sum(need) <= room:
+        extra = [w - n for w, n in zip(want, need, strict=True)]
+        points = [n + (room - sum(need)) * e / sum(extra) for n, e in zip(need, extra, strict=True)]
+    else:
+        points = [n * room / sum(need) for n in need]
+    widths = [int(p / 72 * 914400) for p in points]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
 def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
     """A native table (editable in PowerPoint): one row per scenario and variant."""
-    columns = ["attainment", "recovery_weeks", "fatigue_mean", "firefighting_hours", "gross_profit"]
+    columns = [
+        "attainment",
+        "recovery_weeks",
+        "fatigue_mean",
+        "firefighting_hours",
+        "operating_profit",  # money leads with what is left after salaries, hires, fees
+        "gross_profit",
+    ]
     rows = [(t, v) for t in talks if t.plant == "sales" for v in t.results.kpis]
     if not rows:
         return
@@ -149,6 +189,7 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
         kpis = talk.results.kpis[variant]
         censored = kpis.get("recovery_censored", {}).get("mean", 0.0) > 0.5
         recovery = kpis.get("recovery_weeks", {}).get("mean")
+        money = [kpis.get(k, {}).get("mean") for k in ("operating_profit", "gross_profit")]
         cells = [
             talk.title(lang),
             variant_label(variant, lang),
@@ -156,10 +197,13 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
             "-" if recovery is None else (">" if censored else "") + number(recovery, lang),
             number(kpis["fatigue_mean"]["mean"], lang, 2),
             hours(kpis["firefighting_hours"]["mean"], lang),
-            euros(kpis["gross_profit"]["mean"], lang),
+            *("-" if m is None else euros(m, lang) for m in money),
         ]
         for j, value in enumerate(cells):
             table.cell(i, j).text = value
+    texts = [[table.cell(i, j).text for i in range(len(rows) + 1)] for j in range(len(headers))]
+    for j, emu in enumerate(_column_widths(texts, int(width), 14)):
+        table.columns[j].width = Emu(emu)
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.text_frame.paragraphs:
@@ -214,6 +258,19 @@ def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
     _notes(slide, chart_notes(talk.results, lang))
 
 
+def _waterfall_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
+    """The waterfall of ``thermosim explain``, when the folder has one (drawn if missing)."""
+    if not (talk.folder / EXPLAIN_FILE).is_file():
+        return
+    data = read_explanation(talk.folder)
+    path = figure_path(talk.folder, WATERFALL, lang, "png")
+    if not path.is_file():
+        write_waterfall(talk.folder, lang, ("png",), data=data)
+    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.waterfall", lang, title=talk.title(lang)))
+    _add_picture(slide, path)
+    _notes(slide, waterfall_notes(data, lang))
+
+
 def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
     """Write a 16:9 deck for the results folders (figures are drawn where missing).
 
@@ -247,6 +304,7 @@ def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
             slide = _new_slide(prs, LAYOUT_TITLE_ONLY, talk.title(lang))
             _add_picture(slide, path)
             _notes(slide, figure_notes(talk.results, name, lang))
+        _waterfall_slide(prs, talk, lang)
 
     slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.scorecard", lang))
     _scorecard_table(slide, talks, lang)

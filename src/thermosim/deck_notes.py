@@ -7,11 +7,12 @@ way the figures format it in that language. Both catalogues have the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from thermosim.figures.labels import variant_label, weeks_text
+from thermosim.figures.labels import sentence, text, variant_label, weeks_text
 from thermosim.figures.numbers import check_lang, euros, hours, number, percent
+from thermosim.figures.waterfall import change_text, level_text, pick_kpi
 from thermosim.results import SavedResults
 
 WORDS: dict[str, dict[str, str]] = {
@@ -22,6 +23,7 @@ WORDS: dict[str, dict[str, str]] = {
         "deck.scenario": "Scenario",
         "deck.approach": "Approach",
         "deck.chart.title": "{title}: weekly revenue against target",
+        "deck.waterfall": "{title}: the difference, one step at a time",
         "target": "Target",
         "notes.title": (
             "This talk compares ways of running the same sales team under the same luck: "
@@ -50,14 +52,27 @@ WORDS: dict[str, dict[str, str]] = {
             "Average gap to the set point: {gap}; swing in the second half: {swing}."
         ),
         "notes.scorecard": "{title}: {list}.",
+        "notes.money": (
+            "Money here is operating profit (after salaries, hires, overtime and fees), over "
+            "the whole run; gross profit is before those costs."
+        ),
         "notes.score": (
-            "{name} {attainment} of target, fatigue {fatigue}, "
-            "{hours} firefighting, gross profit {profit}"
+            "{name} {profit} operating profit ({gross} gross), {attainment} of target, "
+            "fatigue {fatigue}, {hours} firefighting"
         ),
         "notes.chart": (
             "An editable chart: weekly revenue, median of {reps} replications, against the "
-            "target. Gross profit over the whole run: {profit}."
+            "target. Operating profit (after salaries, hires, overtime and fees) over the whole "
+            "run: {profit}."
         ),
+        "notes.waterfall": (
+            "The waterfall goes from {start} to {end} one change at a time, every step on the "
+            "same luck ({reps} replications). {kpi}: {start} {start_value}; {steps}; {end} "
+            "{end_value} (in total {total}). The largest step is {largest} ({amount}). Doing "
+            "nothing (open loop) would give {open_loop}; investing without feedback "
+            "{invest}. The order matters: what two steps do together counts in the later one."
+        ),
+        "notes.step": "{step} contributes {amount}",
         "and": "and",
         "uses.none": "no levers",
         "period.weeks": "{n} weeks",
@@ -69,6 +84,7 @@ WORDS: dict[str, dict[str, str]] = {
         "deck.scenario": "Scenario",
         "deck.approach": "Aanpak",
         "deck.chart.title": "{title}: omzet per week tegenover het target",
+        "deck.waterfall": "{title}: het verschil, stap voor stap",
         "target": "Target",
         "notes.title": (
             "Deze presentatie vergelijkt manieren om hetzelfde salesteam te leiden, met "
@@ -99,14 +115,27 @@ WORDS: dict[str, dict[str, str]] = {
             "Gemiddeld verschil met de instelling: {gap}; schommeling in de tweede helft: {swing}."
         ),
         "notes.scorecard": "{title}: {list}.",
+        "notes.money": (
+            "Geld is hier het bedrijfsresultaat (na salarissen, werving, overwerk en fees), over "
+            "de hele looptijd; de brutowinst is vóór die kosten."
+        ),
         "notes.score": (
-            "{name} {attainment} van het target, vermoeidheid {fatigue}, "
-            "{hours} brandjes blussen, brutowinst {profit}"
+            "{name} {profit} bedrijfsresultaat ({gross} brutowinst), {attainment} van het "
+            "target, vermoeidheid {fatigue}, {hours} brandjes blussen"
         ),
         "notes.chart": (
             "Een bewerkbare grafiek: omzet per week, mediaan van {reps} herhalingen, tegenover "
-            "het target. Brutowinst over de hele looptijd: {profit}."
+            "het target. Bedrijfsresultaat (na salarissen, werving, overwerk en fees) over de "
+            "hele looptijd: {profit}."
         ),
+        "notes.waterfall": (
+            "De waterval gaat stap voor stap van {start} naar {end}, elke stap met hetzelfde "
+            "toeval ({reps} herhalingen). {kpi}: {start} {start_value}; {steps}; {end} "
+            "{end_value} (samen {total}). De grootste stap is {largest} ({amount}). Niets doen "
+            "(open lus) zou {open_loop} geven; investeren zonder bijsturen {invest}. De "
+            "volgorde telt: wat twee stappen samen doen, telt bij de latere."
+        ),
+        "notes.step": "{step} draagt {amount} bij",
         "and": "en",
         "uses.none": "geen hefbomen",
         "period.weeks": "{n} weken",
@@ -245,14 +274,16 @@ def figure_notes(results: SavedResults, name: str, lang: str) -> str:
 
 
 def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
-    """Notes of the scorecard: one sentence per scenario."""
+    """Notes of the scorecard: what the money is, then one sentence per scenario."""
     lines = []
+    money = False
     for results in all_results:
         title = str(results.manifest.get("scenario", ""))
         plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
         if plant != "sales":
             lines.append(figure_notes(results, "scorecard", lang))
             continue
+        money = True
         scores = [
             say(
                 "notes.score",
@@ -261,16 +292,64 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
                 attainment=percent(_mean(results, v, "attainment"), lang),
                 fatigue=number(_mean(results, v, "fatigue_mean"), lang, 2),
                 hours=hours(_mean(results, v, "firefighting_hours"), lang),
-                profit=euros(_mean(results, v, "gross_profit"), lang),
+                profit=euros(_mean(results, v, "operating_profit"), lang),
+                gross=euros(_mean(results, v, "gross_profit"), lang),
             )
             for v in results.kpis
         ]
         lines.append(say("notes.scorecard", lang, title=title, list="; ".join(scores)))
+    if money:  # what the money is, once, before the scenarios' numbers
+        lines.insert(0, say("notes.money", lang))
     return "\n".join(lines)
 
 
 def chart_notes(results: SavedResults, lang: str) -> str:
     """Notes of the native chart slide."""
-    profit = _each(results, lang, "gross_profit", lambda x: euros(x, lang))
+    profit = _each(results, lang, "operating_profit", lambda x: euros(x, lang))
     head = say("notes.chart", lang, reps=results.manifest.get("replications"), profit=profit)
     return f"{head} {_revenue_notes(results, lang)}"
+
+
+def waterfall_notes(data: Mapping[str, Any], lang: str, kpi: str | None = None) -> str:
+    """Notes of the waterfall slide: each step's contribution, the largest, the references.
+
+    ``data`` is an ``explain.json``; ``kpi`` defaults to the one its waterfall shows.
+    """
+    kpi = pick_kpi(data, kpi)
+    steps = list(data["steps"])
+    means = [float(s["contribution"][kpi]["mean"]) for s in steps]
+    names = [_step_words(s, lang) for s in steps]
+    rungs = [float(r["kpis"][kpi]) for r in data["rungs"]]
+    references = {str(r["name"]): float(r["kpis"][kpi]) for r in data.get("references") or []}
+    largest = max(range(len(steps)), key=lambda i: abs(means[i])) if steps else None
+    parts = [
+        say("notes.step", lang, step=name, amount=change_text(kpi, mean, lang))
+        for name, mean in zip(names, means, strict=True)
+    ]
+    missing = float("nan")
+    return say(
+        "notes.waterfall",
+        lang,
+        start=variant_label(str(data["start"]), lang, inline=True),
+        end=variant_label(str(data["end"]), lang, inline=True),
+        reps=data.get("replications"),
+        kpi=sentence(text(f"waterfall.kpi.{kpi}", lang)),
+        start_value=level_text(kpi, rungs[0], lang),
+        steps="; ".join(parts),
+        end_value=level_text(kpi, rungs[-1], lang),
+        total=change_text(kpi, float(data["total"][kpi]["mean"]), lang),
+        largest=names[largest] if largest is not None else "-",
+        amount=change_text(kpi, means[largest], lang) if largest is not None else "-",
+        open_loop=level_text(kpi, references.get("open-loop", missing), lang),
+        invest=level_text(kpi, references.get("invest-without-feedback", missing), lang),
+    )
+
+
+def _step_words(step: Mapping[str, Any], lang: str) -> str:
+    """A step in a sentence ("the lever menu"), or its label when the catalogue lacks it."""
+    key = "waterfall.step." + str(step.get("name", "")).replace(" ", "-")
+    try:
+        return text(key, lang)
+    except KeyError:
+        label = str((step.get("label") or {}).get(lang) or step.get("name", ""))
+        return label[:1].lower() + label[1:]

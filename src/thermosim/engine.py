@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from thermosim.config.scenario import Scenario, Variant
+from thermosim.config.scenario import PLANT_METRICS, Scenario, Variant
 from thermosim.control import Intervention, Loop, Perception, Playbook, Policy, Reference
 from thermosim.plant.base import Decision, Plant
 from thermosim.plant.sales.plant import BOOK_AT, REVIEW_AT, SalesPlant
@@ -64,79 +64,108 @@ class _Controller:
     loop: Loop
     playbook: Playbook
     share: float  # share of the team steering with this loop
-    imposed: float | None  # fixed reference for member metrics; None = the plant's target
+    imposed: float | None  # the loop's own fixed reference (plant units); None = the plant's target
 
 
-def _fixed_reference(scenario: Scenario, variant: Variant, metric: str) -> float | None:
-    """The reference of a loop on a ratio metric (margin, satisfaction); None = the target.
+@dataclass(frozen=True)
+class _LoopSpec:
+    """What sets one loop apart: its metric, where its reference sits, its gain and its name."""
 
-    Defaults when a variant names none: the plant's own gross margin and reference satisfaction.
+    metric: str
+    level: float  # multiple of the imposed reference
+    imposed: float | None  # a fixed reference in plant units; None = the plant's target
+    gain: float
+    who: str  # ``team``, or the member's label in the interventions log
+
+
+def _fixed_reference(scenario: Scenario, metric: str) -> float | None:
+    """The team loop's reference on a ratio metric (margin, satisfaction); None = the target.
+
+    A team steering on a ratio aims at the plant's own gross margin or reference satisfaction
+    (times ``reference.level``); member loops name their own reference instead.
     """
     plant = scenario.plant
     if metric not in ("margin", "satisfaction") or plant.kind != "sales":
         return None
-    default = (
-        plant.deals.gross_margin if metric == "margin" else plant.accounts.satisfaction_reference
-    )
-    return variant.member_targets.get(metric, default)
+    return plant.deals.gross_margin if metric == "margin" else plant.accounts.satisfaction_reference
+
+
+def _loop_specs(scenario: Scenario, variant: Variant) -> list[_LoopSpec]:
+    """One spec for the team's loop, or one per member loop (each with its own reference).
+
+    A member's revenue reference is a multiple of the imposed target, so a new target moves it;
+    a ratio (margin, satisfaction) or a temperature is the member's own fixed value.
+    """
+    if not variant.members:
+        metric = variant.perception.metric or PLANT_METRICS[scenario.plant.kind][0]
+        fixed = _fixed_reference(scenario, metric)
+        return [_LoopSpec(metric, variant.reference.level, fixed, variant.policy.gain, "team")]
+    metrics = [m.metric for m in variant.members]
+    specs = []
+    for i, member in enumerate(variant.members):
+        # Members sharing a metric are told apart in the log by their number on it.
+        nth = metrics[: i + 1].count(member.metric)
+        who = member.metric if metrics.count(member.metric) == 1 else f"{member.metric}-{nth}"
+        gain = variant.policy.gain if member.gain is None else member.gain
+        if member.metric == "revenue":
+            specs.append(_LoopSpec(member.metric, member.reference, None, gain, who))
+        else:
+            specs.append(_LoopSpec(member.metric, 1.0, member.reference, gain, who))
+    return specs
 
 
 def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Controller]:
-    """Build one loop for the team, or one per member metric (fragmented steering)."""
+    """Build one loop for the team, or one per member loop (fragmented steering).
+
+    On the thermostat every loop reads the temperature and drives its own heater (and cooler),
+    its error normalised by the heater range so that ``gain`` is the loop gain.
+    """
     plant = scenario.plant
-    members = variant.member_metrics
-    if plant.kind == "thermostat":
-        metrics: tuple[str, ...] = ("temperature",)
-        scale: float | None = (
-            plant.heater_lift_c
-        )  # error per unit of heater range: gain = loop gain
-    else:
-        metrics = members or (variant.perception.metric,)
-        scale = None  # relative to the reference
+    scale = plant.heater_lift_c if plant.kind == "thermostat" else None  # None: relative
     r, pol, ref = variant.perception, variant.policy, variant.reference
     dt = pol.review_weeks
+    specs = _loop_specs(scenario, variant)
     result = []
-    for metric in metrics:
-        fixed = _fixed_reference(scenario, variant, metric)
-        level = ref.level
-        if members and metric == "revenue":
-            level = variant.member_targets.get("revenue", ref.level)
+    for spec in specs:
         # Reporting noise is relative to the error scale: the target, or the heater range.
         # With the noise mechanism off, reports are exact too.
         if not scenario.mechanisms.noise:
             noise = 0.0
         elif scale is not None:
             noise = r.noise * scale
-        elif fixed is not None:
-            noise = r.noise * fixed
+        elif spec.imposed is not None:
+            noise = r.noise * spec.imposed
         else:
-            noise = r.noise * level * plant.target_eur_per_week  # type: ignore[union-attr]
+            noise = r.noise * spec.level * plant.target_eur_per_week  # type: ignore[union-attr]
+        # Each member's reports carry their own noise; the team's (and a member alone on a
+        # metric) keep the stream named after the metric.
+        stream = spec.metric if spec.who in ("team", spec.metric) else spec.who
         perception = Perception(
             delay_steps=round(r.delay_weeks / dt),
             window_steps=max(1, round(r.window_weeks / dt)),
             noise_sd=noise,
-            rng=streams(f"perception-{metric}").rng if noise > 0 else None,
+            rng=streams(f"perception-{stream}").rng if noise > 0 else None,
         )
         policy = Policy(
-            gain=pol.gain,
+            gain=spec.gain,
             integral_time_weeks=pol.integral_time_weeks,
             deadband=pol.deadband,
             control_limit_sigma=pol.control_limit_sigma,
+            output_min=pol.output_min,
         )
         reference = Reference(
-            ref.kind, level, ref.raise_to, ref.raise_week, ref.ramp_weeks, ref.tau_goal_weeks
+            ref.kind, spec.level, ref.raise_to, ref.raise_week, ref.ramp_weeks, ref.tau_goal_weeks
         )
-        who = metric if members else "team"
         playbook = Playbook(
             variant.levers.repertoire,
             variant.levers.mode,
             variant.levers.threshold,
             variant.levers.base,
-            metric,
-            who,
+            spec.metric,
+            spec.who,
         )
-        loop = Loop(metric, reference, perception, policy, scale=scale)
-        result.append(_Controller(loop, playbook, 1.0 / len(metrics), fixed))
+        loop = Loop(spec.metric, reference, perception, policy, scale=scale)
+        result.append(_Controller(loop, playbook, 1.0 / len(specs), spec.imposed))
     return result
 
 
@@ -230,7 +259,7 @@ class _Replication:
                 continuous=continuous,
                 pushes=pushes if len(self.controllers) > 1 else [],
                 started=started,
-                pressure=sum(outputs) / len(outputs),
+                pressure=self._pressure(outputs),
                 gap=review.error if review.perceived is not None else None,
                 goal_shared=_shares_goal(self.variant),
             )
@@ -243,6 +272,18 @@ class _Replication:
             for a in self.variant.levers.schedule
             if a.week <= now < a.week + a.weeks
         ]
+
+    def _pressure(self, outputs: list[float]) -> float:
+        """What the plant gets from the loops' outputs at one review.
+
+        The sales team feels the loops' mean pressure. On the thermostat each loop owns one
+        heater (and cooler) of full range, so the room gets their total power, within -n..n for
+        n loops: a clip at one heater's range would hide loops escalating against each other.
+        """
+        if self.sales is not None:
+            return sum(outputs) / len(outputs)
+        heaters = float(len(outputs))
+        return min(heaters, max(-heaters, sum(outputs)))
 
     def _log_lasting(self, now: float, who: str, push: dict[str, float]) -> None:
         """Log a lasting lever when whoever sets it moves it noticeably."""
@@ -313,7 +354,7 @@ class _Replication:
 
 def _shares_goal(variant: Variant) -> bool:
     """Whether the variant's goal is shared with the team (a clear common set point)."""
-    return variant.reference.shared and not variant.member_metrics
+    return variant.reference.shared and not variant.members
 
 
 def _fill_forward(values: np.ndarray) -> np.ndarray:

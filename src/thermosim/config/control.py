@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from thermosim.config.base import Section
+from thermosim.config.base import Section, located_problems
 from thermosim.control.levers import LEVERS
 from thermosim.control.reference import ReferenceKind
 
 Metric = Literal["revenue", "margin", "satisfaction", "temperature"]
+
+# What a member's reference means per metric: (lowest, highest, in words). Revenue is a multiple
+# of the imposed target (as reference.level); the ratios are fractions; temperature is degC.
+MEMBER_REFERENCE_RANGE: dict[str, tuple[float, float, str]] = {
+    "revenue": (0.01, 3.0, "a multiple of the target"),
+    "margin": (0.0, 1.0, "a fraction"),
+    "satisfaction": (0.0, 1.0, "a fraction"),
+    "temperature": (-50.0, 60.0, "in degC"),
+}
 
 
 class ReferenceConfig(Section):
@@ -53,7 +62,11 @@ class ReferenceConfig(Section):
 class PerceptionConfig(Section):
     """What the controller sees of the plant."""
 
-    metric: Metric = Field("revenue", description="Metric perceived (sales: revenue).")
+    metric: Metric | None = Field(
+        None,
+        description="Metric perceived by the team's loop; null = the plant's own: revenue (sales) "
+        "or temperature (thermostat). The sales plant also offers margin and satisfaction.",
+    )
     delay_weeks: float = Field(
         1, ge=0, le=52, description="Reporting lag in weeks before a result is seen."
     )
@@ -97,6 +110,14 @@ class PolicyConfig(Section):
         le=13,
         description="Weeks between reviews (sales: the weekly review; thermostat: the sampling "
         "interval of the controller).",
+    )
+    output_min: float = Field(
+        0.0,
+        ge=-1,
+        le=0,
+        description="Lowest policy output (the highest is 1): negative lets the output ease off "
+        "below the standing intensity of continuous levers when ahead of the goal (sales), or "
+        "cool (thermostat with a cooler). 0 = the output only ever pushes.",
     )
     overtime_share: float = Field(
         0.0,
@@ -172,6 +193,43 @@ class LeversConfig(Section):
         return value
 
 
+class MemberLoop(Section):
+    """One member's own loop: a metric, a reference on it and a gain.
+
+    The rest of the loop (how late and how averaged the member sees, integral time, dead band,
+    reference kind, output range, levers) is the variant's.
+    """
+
+    metric: Metric = Field(
+        ..., description="Metric this member steers on; the plant must measure it."
+    )
+    reference: float = Field(
+        ...,
+        ge=-50,
+        le=60,
+        description="The member's reference: revenue as a multiple of the imposed target (e.g. "
+        "1.1); margin and satisfaction as fractions 0-1 (e.g. 0.35, 0.8); temperature in degC.",
+    )
+    gain: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="This member's proportional gain; null = the variant's policy gain.",
+    )
+
+    @model_validator(mode="after")
+    def _reference_in_range(self) -> MemberLoop:
+        low, high, unit = MEMBER_REFERENCE_RANGE[self.metric]
+        if not low <= self.reference <= high:
+            message = (
+                f"a {self.metric} reference must be {unit} from {low:g} to {high:g}, "
+                f"got {self.reference:g}"
+            )
+            # Located, so the problem points at the reference rather than at the whole member.
+            raise located_problems(type(self).__name__, [(("reference",), message, self.reference)])
+        return self
+
+
 class ControlConfig(Section):
     """A complete strategy: the resolved parameters of a variant."""
 
@@ -179,13 +237,10 @@ class ControlConfig(Section):
     perception: PerceptionConfig = PerceptionConfig()
     policy: PolicyConfig = PolicyConfig()
     levers: LeversConfig = LeversConfig()
-    member_metrics: tuple[Metric, ...] = Field(
+    members: tuple[MemberLoop, ...] = Field(
         (),
-        description="Fragmented steering: each member steers on one of these metrics (assigned "
-        "in turn), with its own loop, on the shared levers. Empty = one loop for the team.",
-    )
-    member_targets: dict[str, float] = Field(
-        default_factory=dict,
-        description="Reference per metric for member loops: margin and satisfaction as "
-        "fractions (e.g. 0.33, 0.8); revenue as a multiple of the imposed target.",
+        description="Member loops: each member steers their own metric toward their own "
+        "reference with their own gain, on the shared levers (sales) or their own heater "
+        "(thermostat). Two members may steer one metric toward different references. "
+        "Empty = one loop for the team.",
     )

@@ -16,7 +16,6 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from thermosim.config.control import Metric
 from thermosim.config.presets import PRESETS
 from thermosim.control.levers import LEVERS
 
@@ -65,6 +64,26 @@ _UNITS_BY_NAME: dict[str, str] = {
     "training_floor": "fraction of the bump",
     "ramp_start": "fraction of full productivity",
     "substeps_per_week": "steps/week",
+    "salary_eur_per_year": "EUR/year",
+    "recruiting_eur_per_hire": "EUR per hire",
+    "overtime_pay_factor": "x hourly employer cost",
+    "training_fee_eur_per_day": "EUR per team day",
+    "coaching_eur_per_person_week": "EUR/person/week",
+    "hours_per_lead": "hours/lead",
+    "lead_quality": "x a normal lead",
+    "hours": "hours/person",
+    "wait_penalty": "win chance per unit of discount",
+    "screening_accuracy": "fraction of drops",
+    "screened_share": "fraction of leads",
+    "from_selling_share": "fraction of coaching hours",
+    "extra_share": "x planned care hours",
+    "admin_hours": "hours/person/week",
+    "rushed_close_win_loss": "fraction of the win chance",
+    "coordination_hours": "hours per unit of push",
+    "miss_tolerance": "relative shortfall",
+    "time_quality_elasticity": "exponent",
+    "overtime_share": "fraction of max overtime per unit of output",
+    "intensity": "intensity (-1 to 1)",
     "level": "x target",
     "raise_to": "x target",
     "gain": "pressure per unit of relative error",
@@ -72,14 +91,17 @@ _UNITS_BY_NAME: dict[str, str] = {
     "control_limit_sigma": "standard deviations",
     "threshold": "pressure (0-1)",
     "base": "intensity (0-1)",
-    "member_targets": "fraction, or x target for revenue",
+    "output_min": "pressure (-1 to 0)",
 }
 
 # Units by model and field, for names that mean different things in different sections.
 _UNITS_BY_MODEL_FIELD: dict[tuple[str, str], str] = {
     ("LostAccountShock", "count"): "key accounts",
     ("PeopleLeaveShock", "count"): "people",
+    ("CallBlitzPrice", "selling_share"): "fraction of selling hours",
+    ("PlannedAction", "week"): "week number",
     ("PerceptionConfig", "noise"): "sd, x target (sales) or heater range",
+    ("MemberLoop", "reference"): "x target (revenue), fraction, or degC",
 }
 
 # Suffixes that carry a unit by the naming rule of architecture.md (units in names).
@@ -101,7 +123,6 @@ _UNITS_BY_SUFFIX: tuple[tuple[str, str], ...] = (
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("Variant", "preset"): tuple(PRESETS),
     ("LeversConfig", "repertoire"): tuple(LEVERS),
-    ("Variant", "member_targets"): get_args(Metric),
 }
 
 

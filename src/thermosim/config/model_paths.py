@@ -201,12 +201,14 @@ def summary(info: FieldInfo | None) -> str:
 
 
 def literal_values(shape: Shape) -> list[str]:
-    """Allowed values of a Literal leaf (empty for anything else)."""
+    """Allowed values of a Literal leaf, optional or not (empty for anything else)."""
     kind, payload = shape
+    if kind != "leaf":
+        return []
     origin: Any = get_origin(payload)
-    if kind == "leaf" and origin is Literal:
-        return [str(v) for v in get_args(payload)]
-    return []
+    optional = origin in (Union, types.UnionType)
+    choices = get_args(payload) if optional else (payload,)
+    return [str(v) for c in choices if get_origin(c) is Literal for v in get_args(c)]
 
 
 def type_words(shape: Shape) -> str:

@@ -60,8 +60,11 @@ PRESETS: dict[str, dict[str, Any]] = {
             "repertoire": ["discount_push", "call_blitz", "account_care"],
             "base": 0.0,
         },
-        "member_metrics": ["revenue", "margin", "satisfaction"],
-        "member_targets": {"revenue": 1.1, "margin": 0.35, "satisfaction": 0.8},
+        "members": [
+            {"metric": "revenue", "reference": 1.1},
+            {"metric": "margin", "reference": 0.35},
+            {"metric": "satisfaction", "reference": 0.8},
+        ],
     },
     # Steering as in `steered`, but the goal drifts toward what the team achieves.
     "eroding-goals": {

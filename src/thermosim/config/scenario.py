@@ -11,12 +11,18 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from thermosim.config.base import Section
-from thermosim.config.control import ControlConfig
+from thermosim.config.base import Loc, Section, located_problems
+from thermosim.config.control import ControlConfig, Metric
 from thermosim.config.presets import PRESETS
 from thermosim.config.sales import SalesPlantConfig
 from thermosim.config.shocks import MechanismsConfig, Shock
 from thermosim.config.thermostat import ThermostatPlantConfig
+
+# What each plant measures, its own metric first (what a team's loop reads by default).
+PLANT_METRICS: dict[str, tuple[Metric, ...]] = {
+    "sales": ("revenue", "margin", "satisfaction"),
+    "thermostat": ("temperature",),
+}
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +118,70 @@ class Scenario(Section):
                 plant = "thermostat" if thermo else "sales"
                 raise ValueError(f"shock kind '{shock.kind}' does not apply to the {plant} plant")
         return self
+
+    @model_validator(mode="after")
+    def _fits_the_plant(self) -> Scenario:
+        """Refuse what the plant cannot do: every problem at its own field, all at once."""
+        problems = [
+            *self._unmeasured_metrics(),
+            *self._cooling_without_cooler(),
+            *self._shocks_after_the_end(),
+        ]
+        if problems:
+            raise located_problems(type(self).__name__, problems)
+        return self
+
+    def _unmeasured_metrics(self) -> list[tuple[Loc, str, Any]]:
+        """Loops on a metric the plant does not measure (they would find nothing to read)."""
+        kind = self.plant.kind
+        offered = PLANT_METRICS[kind]
+        words = " and ".join(", ".join(offered).rsplit(", ", 1))
+        problems: list[tuple[Loc, str, Any]] = []
+        for i, variant in enumerate(self.variants):
+            wanted: list[tuple[Loc, str | None]] = [
+                (("variants", i, "perception", "metric"), variant.perception.metric),
+                *(
+                    (("variants", i, "members", j, "metric"), member.metric)
+                    for j, member in enumerate(variant.members)
+                ),
+            ]
+            for loc, metric in wanted:
+                if metric is not None and metric not in offered:
+                    message = f"the {kind} plant does not measure '{metric}'; it measures {words}"
+                    problems.append((loc, message, metric))
+        return problems
+
+    def _cooling_without_cooler(self) -> list[tuple[Loc, str, Any]]:
+        """A thermostat policy asked to cool a room that has no cooler."""
+        plant = self.plant
+        if plant.kind != "thermostat" or plant.cooler_lift_c > 0:
+            return []
+        return [
+            (
+                ("variants", i, "policy", "output_min"),
+                f"output_min {variant.policy.output_min:g} asks the thermostat to cool, but the "
+                "room has no cooler; set plant.cooler_lift_c above 0 (degC of cooling at full "
+                "power) or output_min to 0",
+                variant.policy.output_min,
+            )
+            for i, variant in enumerate(self.variants)
+            if variant.policy.output_min < 0
+        ]
+
+    def _shocks_after_the_end(self) -> list[tuple[Loc, str, Any]]:
+        """Shocks that would land after the last simulated week (they would never happen)."""
+        horizon = self.horizon_weeks
+        return [
+            (
+                ("shocks", k, "week"),
+                f"shock in week {shock.week:g} is at or after the end of the run "
+                f"(horizon_weeks: {horizon}, so weeks 0 to {horizon - 1}); move it earlier or "
+                "raise horizon_weeks",
+                shock.week,
+            )
+            for k, shock in enumerate(self.shocks)
+            if shock.week >= horizon
+        ]
 
     def variant(self, name: str) -> Variant:
         """Return the variant called ``name`` (KeyError with the known names otherwise)."""

@@ -1,6 +1,7 @@
 """Scenario section for the thermostat teaching plant.
 
-Owns the parameters of the first-order room: time constant, outside temperature, heater range.
+Owns the parameters of the first-order room: time constant, outside temperature, heater and
+cooler range.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from thermosim.config.base import Section
 
 
 class ThermostatPlantConfig(Section):
-    """A room that loses heat to the outside and gains it from a bounded heater."""
+    """A room that exchanges heat with the outside, heated (and cooled) by bounded units."""
 
     kind: Literal["thermostat"] = "thermostat"
     setpoint_c: float = Field(20, ge=-50, le=60, description="Set temperature in degC (target).")
@@ -30,6 +31,13 @@ class ThermostatPlantConfig(Section):
         gt=0,
         le=200,
         description="Temperature rise above outside at full heater power, at equilibrium (degC).",
+    )
+    cooler_lift_c: float = Field(
+        0,
+        ge=0,
+        le=200,
+        description="Temperature drop below outside at full cooling, at equilibrium (degC; 0 = "
+        "no cooler). A cooler lets a policy with a negative output_min cool the room.",
     )
     process_noise_c: float = Field(
         0,

@@ -28,9 +28,9 @@ LEVERS: dict[str, LeverSpec] = {
     spec.name: spec
     for spec in (
         LeverSpec("call_blitz", "symptomatic", "more calling: selling hours shift to prospecting"),
-        LeverSpec("extra_reporting", "symptomatic", "more reporting: stalled deals seen, sticky hours"),
+        LeverSpec("extra_reporting", "symptomatic", "more reporting: stalled deals seen"),
         LeverSpec("training_day", "symptomatic", "another training: a day out, a fading bump"),
-        LeverSpec("urgent_meeting", "symptomatic", "urgent meetings: a week of closing focus, hours lost"),
+        LeverSpec("urgent_meeting", "symptomatic", "urgent meetings: closing focus, hours lost"),
         LeverSpec("discount_push", "symptomatic", "discounts: wins pulled forward, margin down"),
         LeverSpec("cut_improvement", "symptomatic", "improvement time spent on selling"),
         LeverSpec("coaching", "fundamental", "protected coaching hours: lasting capability"),

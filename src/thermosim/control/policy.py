@@ -1,7 +1,8 @@
 """Policy: turns a normalised error into a control output (PI with a dead band).
 
 Owns the decision rule of the design: proportional gain, optional integral action with
-anti-windup, and a dead band or Shewhart-style control limit (act on a signal, not on noise).
+symmetric anti-windup (the integral term clamped to the output range), and a dead band or
+Shewhart-style control limit (act on a signal, not on noise).
 """
 
 from __future__ import annotations
@@ -30,7 +31,21 @@ class Policy:
     limit_window
         Number of recent errors used to estimate that standard deviation.
     output_min, output_max
-        Bounds of the output; the integral stops winding up against them.
+        Bounds of the output. A negative ``output_min`` lets the controller ease off (below the
+        standing intensity of continuous levers) or cool when it is ahead of its reference.
+
+    Notes
+    -----
+    Anti-windup clamps the integral term to what the output range can use: ``gain * integral``
+    stays within ``[output_min, output_max]``, and the integral keeps integrating every review
+    within those limits (integrator clamping; Astrom & Hagglund, *Advanced PID Control*, 2006).
+    It is symmetric: a long shortfall stores at most a full output's worth of memory, and the
+    first reviews ahead of the reference start unwinding it, whatever the proportional part
+    does; a long lead does the same toward ``output_min``. Chosen over back-calculation because
+    it needs no tracking time constant (a tuning knob without a source here) and over
+    conditional integration, which froze the integral whenever the output sat below
+    ``output_min`` with a negative error, so a positive integral could never unwind while the
+    team was ahead. With ``gain`` 0 the output is 0 whatever the integral, so it is held at 0.
     """
 
     def __init__(
@@ -69,13 +84,14 @@ class Policy:
         self._recent.append(error)
         effective = 0.0 if abs(error) <= band else error - math.copysign(band, error)
         if self.integral_time_weeks is not None and self.integral_time_weeks > 0.0:
-            candidate = self.integral + effective * dt_weeks / self.integral_time_weeks
-            raw = self.gain * (effective + candidate)
-            # Conditional integration: do not wind up further against a saturated output.
-            winding_up = (raw > self.output_max and effective > 0) or (
-                raw < self.output_min and effective < 0
-            )
-            if not winding_up:
-                self.integral = candidate
+            low, high = self.integral_limits()
+            step = effective * dt_weeks / self.integral_time_weeks
+            self.integral = min(high, max(low, self.integral + step))
         raw_output = self.gain * (effective + self.integral)
         return min(self.output_max, max(self.output_min, raw_output))
+
+    def integral_limits(self) -> tuple[float, float]:
+        """The range of the integral whose term ``gain * integral`` the output can still use."""
+        if self.gain <= 0.0:
+            return 0.0, 0.0
+        return self.output_min / self.gain, self.output_max / self.gain

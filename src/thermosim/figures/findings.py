@@ -34,6 +34,9 @@ ALIKE: Mapping[str, float] = {
     "firefighting_share": 0.01,  # of paid hours
     "selling_share": 0.02,
     "gross_profit": 0.03,  # relative to the larger
+    # Relative to the larger gross profit, the money at stake: operating profit is a small
+    # difference of large sums and may be near zero, where its own size is no scale.
+    "operating_profit": 0.03,
     "gap_share": 0.02,  # end gap relative to the total target
     "mean_abs_error_c": 0.3,
     "swing_c": 0.5,
@@ -379,4 +382,57 @@ def scorecard(story: Story, lang: str, wins: Mapping[str, int], alike: int, n: i
     lead = max(names, key=lambda v: wins[v])
     return sentence(
         text("find.score.ranking", lang, best=story.label(lead, lang), wins=wins[lead], n=n)
+    )
+
+
+def waterfall(
+    steps: Sequence[str],
+    means: Sequence[float],
+    total: float,
+    scale: float,
+    lang: str,
+    *,
+    kpi_words: str,
+    show: Callable[[float], str],
+) -> str:
+    """The step that contributes most to the difference, and how much.
+
+    "Most of the difference" when it moves the KPI the same way as the whole difference and
+    by at least half of it; "the largest part" when less; when it works against the whole
+    difference (or there is none), the title says so and gives the total.
+
+    Parameters
+    ----------
+    steps
+        The steps in a sentence ("the lever menu"), in ladder order.
+    means
+        Each step's mean contribution.
+    total
+        The whole difference (end - start).
+    scale
+        The size of the KPI itself (below ``1e-9`` of it a change is none).
+    kpi_words
+        The KPI in a sentence ("operating profit").
+    show
+        Writes a signed change ("+€440k").
+    """
+    tiny = 1e-9 * abs(scale)
+    if not steps or max(abs(m) for m in means) <= tiny:
+        return sentence(text("waterfall.find.none", lang, kpi=kpi_words))
+    largest = max(range(len(steps)), key=lambda i: abs(means[i]))
+    amount, step = means[largest], steps[largest]
+    with_total = abs(total) > tiny and (amount > 0) == (total > 0)
+    if with_total and abs(amount) >= 0.5 * abs(total):
+        return sentence(text("waterfall.find.most", lang, step=step, amount=show(amount)))
+    if with_total:
+        return sentence(text("waterfall.find.largest", lang, step=step, amount=show(amount)))
+    return sentence(
+        text(
+            "waterfall.find.against",
+            lang,
+            step=step,
+            kpi=kpi_words,
+            amount=show(amount),
+            total=show(total),
+        )
     )

@@ -48,13 +48,27 @@ def _per_variant(
     return lines
 
 
+def _members(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The variant's member loops (empty: one loop for the team)."""
+    return list(spec.get("members") or [])
+
+
+def _metrics(spec: Mapping[str, Any], story: Story) -> list[str]:
+    """The metric of each loop: every member's, or the team loop's (the plant's own if unset)."""
+    members = _members(spec)
+    if members:
+        return [str(m.get("metric")) for m in members]
+    own = "revenue" if story.sales else "temperature"
+    return [str((spec.get("perception") or {}).get("metric") or own)]
+
+
 def _goal(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
+    members = _members(spec)
+    if members:
+        return [text("loop.goal.members", lang, n=len(members))]
     if not story.sales:
         return [story.setpoint_text(lang)]
     ref = spec.get("reference") or {}
-    targets = spec.get("member_targets") or {}
-    if targets:
-        return [text("loop.goal.members", lang, n=len(targets))]
     kind = str(ref.get("kind", "fixed"))
     if kind == "eroding":
         words = text("loop.goal.eroding", lang)
@@ -66,12 +80,14 @@ def _goal(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
     return [words, text("loop.goal.shared" if ref.get("shared") else "loop.goal.imposed", lang)]
 
 
-def _sees(spec: Mapping[str, Any], lang: str, show_metric: bool, compact: bool) -> list[str]:
+def _sees(
+    spec: Mapping[str, Any], story: Story, lang: str, show_metric: bool, compact: bool
+) -> list[str]:
     seen = spec.get("perception") or {}
     delay = float(seen.get("delay_weeks", 0.0))
     parts = []
     if show_metric:
-        metrics = spec.get("member_metrics") or [seen.get("metric", "revenue")]
+        metrics = list(dict.fromkeys(_metrics(spec, story)))  # two members on one metric: once
         if compact and len(metrics) > 1:
             parts.append(text("loop.sees.metrics", lang, n=len(metrics)))
         else:
@@ -128,9 +144,9 @@ def differing_parts(story: Story) -> list[str]:
         return not _same(seen)
 
     parts = []
-    if story.sales and (differs("reference") or differs("member_targets")):
+    if (story.sales and differs("reference")) or differs("members"):
         parts.append("goal")
-    if differs("member_metrics") or differs("perception", "metric"):
+    if not _same([repr(_metrics(spec, story)) for spec in specs]):
         parts.append("metrics")
     checks = (
         ("delay", ("perception", "delay_weeks")),
@@ -149,12 +165,7 @@ def differing_parts(story: Story) -> list[str]:
 
 def _boxes(story: Story, lang: str, compact: bool) -> dict[str, Box]:
     specs = story.specs
-    show_metric = not _same(
-        [
-            repr(specs[v].get("member_metrics") or specs[v].get("perception", {}).get("metric"))
-            for v in story.variants
-        ]
-    )
+    show_metric = not _same([repr(_metrics(specs[v], story)) for v in story.variants])
     plant = "sales" if story.sales else "thermostat"
     if story.sales:
         detail = text("loop.plant_detail.sales", lang, people=story.people())
@@ -171,7 +182,8 @@ def _boxes(story: Story, lang: str, compact: bool) -> dict[str, Box]:
             "sees",
             text("loop.sees", lang),
             _per_variant(
-                story, {v: _sees(specs[v], lang, show_metric, compact) for v in story.variants}
+                story,
+                {v: _sees(specs[v], story, lang, show_metric, compact) for v in story.variants},
             ),
         ),
         "reacts": Box(

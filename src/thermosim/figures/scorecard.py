@@ -45,10 +45,18 @@ SALES_ROWS = (
     "recovery_weeks",
     "fatigue_mean",
     "firefighting_hours",
-    "gross_profit",
+    "operating_profit",
 )
 THERMOSTAT_ROWS = ("mean_abs_error_c", "swing_c", "overshoot_c", "recovery_weeks", "heater_mean")
-HIGHER_IS_BETTER = {"attainment": True, "gross_profit": True, "heater_mean": None}
+HIGHER_IS_BETTER = {
+    "attainment": True,
+    "operating_profit": True,
+    "gross_profit": True,
+    "heater_mean": None,
+}
+MONEY = {"operating_profit", "gross_profit"}
+# A results folder written before costs were modelled has gross profit only: show that instead.
+FALLBACK = {"operating_profit": "gross_profit"}
 FRACTIONS = {"attainment", "revenue_cv", "fatigue_mean", "heater_mean"}
 LABEL_PT, VALUE_PT, HEAD_PT, DIFF_PT = 18.0, 22.0, 18.0, 17.0
 PAD_IN = 0.22
@@ -80,7 +88,7 @@ def value_text(kpi: str, value: float, lang: str, censored: bool = False) -> str
         )
     if kpi == "firefighting_hours":
         return hours(value, lang)
-    if kpi == "gross_profit":
+    if kpi in MONEY:
         return euros(value, lang)
     if kpi.endswith("_c"):
         return degrees(value, lang)
@@ -94,6 +102,11 @@ def _alike(story: Story, kpi: str, a: float, b: float, ca: bool, cb: bool) -> bo
         return findings.recovery_alike([a, b])
     if kpi == "gross_profit":
         return abs(a - b) <= findings.ALIKE["gross_profit"] * max(abs(a), abs(b))
+    if kpi == "operating_profit":
+        # Scaled by the gross profit at stake (its own size when an old folder lacks it).
+        gross = [abs(story.kpi(v, "gross_profit")) for v in story.variants]
+        scale = max(gross) if all(np.isfinite(gross)) else max(abs(a), abs(b))
+        return abs(a - b) <= findings.ALIKE["operating_profit"] * scale
     if kpi == "firefighting_hours":
         paid = np.mean(
             [np.nansum(story.series(v, "hours_paid")) / story.reps for v in story.variants]
@@ -128,7 +141,7 @@ def _difference(kpi: str, a: float, b: float, ca: bool, cb: bool, lang: str) -> 
         return text("score.faster" if faster else "score.slower", lang, amount=amount)
     if kpi == "firefighting_hours":
         amount = hours(abs(delta), lang)
-    elif kpi == "gross_profit":
+    elif kpi in MONEY:
         amount = euros(abs(delta), lang)
     elif kpi.endswith("_c"):
         amount = degrees(abs(delta), lang)
@@ -140,8 +153,9 @@ def _difference(kpi: str, a: float, b: float, ca: bool, cb: bool, lang: str) -> 
 def score_rows(story: Story, lang: str) -> list[Row]:
     """The scorecard's rows: values, who does better, and the difference in words."""
     wanted = SALES_ROWS if story.sales else THERMOSTAT_ROWS
-    first = story.variants[0]
-    kpis = [k for k in wanted if k in story.results.kpis.get(first, {})]
+    have = story.results.kpis.get(story.variants[0], {})
+    kpis = [k if k in have else FALLBACK.get(k, k) for k in wanted]
+    kpis = [k for k in kpis if k in have]
     pair = findings.steering_last(story, story.variants) if len(story.variants) == 2 else None
     rows = []
     for kpi in kpis:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from thermosim.plant.sales.people import approach, effectiveness
 from thermosim.config.sales import PipelineDisciplinePrice
+from thermosim.plant.sales.people import approach, effectiveness
 from thermosim.plant.sales.state import Lead, Opportunity, Person
 
 if TYPE_CHECKING:
