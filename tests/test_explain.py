@@ -203,6 +203,27 @@ def test_cli_writes_explain_json_and_the_waterfall_next_to_a_run(tmp_path: Path)
     assert f"explain: {folder / 'explain.json'}" in output
 
 
+def test_a_rerun_keeps_the_explanation_of_the_same_scenario_only(tmp_path: Path) -> None:
+    # Nothing lost: `run` replaces the whole folder, but the slower ladder of `explain` still
+    # explains the same scenario and is carried over; for a changed scenario it is stale.
+    common = ["--set", "horizon_weeks=26", "--workers", "1", "--out", str(tmp_path)]
+    code, output = invoke("explain", "baseline", "--reps", "2", *common)
+    assert code == 0, output
+    folder = tmp_path / "baseline"
+    explained = (folder / "explain.json").read_bytes()
+    picture = (folder / "figures" / "waterfall.en.png").read_bytes()
+    code, output = invoke("run", "baseline", "--reps", "2", "--no-figures", *common)
+    assert code == 0, output
+    assert (folder / "explain.json").read_bytes() == explained
+    assert (folder / "figures" / "waterfall.en.png").read_bytes() == picture
+    assert (folder / "kpis.json").is_file()
+    changed = [*common, "--set", "plant.people.team_size=8"]
+    code, output = invoke("run", "baseline", "--reps", "2", "--no-figures", *changed)
+    assert code == 0, output
+    assert not (folder / "explain.json").exists()
+    assert not (folder / "figures").exists()
+
+
 def test_cli_explain_creates_the_results_folder_when_run_has_not(tmp_path: Path) -> None:
     code, output = invoke(
         "explain",

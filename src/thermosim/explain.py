@@ -28,7 +28,7 @@ from thermosim.config.presets import PRESETS
 from thermosim.config.scenario import Scenario, Variant, deep_merge
 from thermosim.errors import ScenarioError
 from thermosim.experiment import Experiment, ProgressCallback, run_experiment
-from thermosim.results import ResultsError
+from thermosim.results import ResultsError, hash_of
 
 FILE = "explain.json"
 STATS = ("mean", "p10", "p50", "p90")
@@ -216,6 +216,7 @@ class Explanation:
 
     scenario: str
     title: Mapping[str, str]
+    scenario_hash: str  # of the scenario explained: a rerun of it keeps this explanation
     plant: str
     horizon_weeks: int
     seed: int
@@ -234,6 +235,7 @@ class Explanation:
         """The content of ``explain.json`` (finite floats; NaN and inf become null)."""
         data = {
             "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
             "title": dict(self.title),
             "plant": self.plant,
             "horizon_weeks": self.horizon_weeks,
@@ -415,6 +417,7 @@ def explain(
     return Explanation(
         scenario=scenario.name,
         title={"en": scenario.title.en, "nl": scenario.title.nl},
+        scenario_hash=hash_of(scenario),
         plant=scenario.plant.kind,
         horizon_weeks=scenario.horizon_weeks,
         seed=experiment.seed,

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from thermosim.errors import ThermosimError
+from thermosim.config.scenario import Scenario
 from thermosim.experiment import Experiment
 
 FILES = ("manifest.json", "timeseries.csv", "interventions.csv", "kpis.json", "kpis.csv")
@@ -53,8 +54,40 @@ def _number(x: float) -> str:
 
 def scenario_hash(experiment: Experiment) -> str:
     """SHA-256 of the resolved scenario (canonical JSON): same hash, same scenario."""
-    text = json.dumps(experiment.scenario.model_dump(mode="json"), sort_keys=True)
+    return hash_of(experiment.scenario)
+
+
+def hash_of(scenario: Scenario) -> str:
+    """SHA-256 of a resolved scenario (canonical JSON)."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# What `explain` leaves in a results folder; a rerun of the same scenario keeps it.
+EXPLAIN_FILE = "explain.json"
+EXPLAIN_FIGURES = "waterfall.*"
+
+
+def _carry_explanation(target: Path, staging: Path, new_hash: str) -> None:
+    """Keep the previous ``explain`` output when it explains this very scenario.
+
+    A run replaces the whole folder; the ladder of ``explain`` is its own, slower experiment
+    and stays valid as long as the resolved scenario is the same (same hash). For another
+    scenario it would be stale, so it is dropped with the rest.
+    """
+    old = target / EXPLAIN_FILE
+    try:
+        data = json.loads(old.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(data, dict) or data.get("scenario_hash") != new_hash:
+        return
+    shutil.copy2(old, staging / EXPLAIN_FILE)
+    figures = staging / "figures"
+    for picture in sorted((target / "figures").glob(EXPLAIN_FIGURES)):
+        if picture.is_file() and not picture.is_symlink():
+            figures.mkdir(exist_ok=True)
+            shutil.copy2(picture, figures / picture.name)
 
 
 def _versions() -> dict[str, str]:
@@ -174,6 +207,7 @@ def write_results(
         _write_csv(staging / "interventions.csv", _interventions_rows(experiment))
         _write_json(staging / "kpis.json", experiment.kpis)
         _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
+        _carry_explanation(target, staging, scenario_hash(experiment))
         if before_swap is not None:
             before_swap(staging)
         swap_in(staging, target)
