@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from thermosim.errors import ThermosimError
 from thermosim.config.scenario import Scenario
+from thermosim.errors import ThermosimError
 from thermosim.experiment import Experiment
 
 FILES = ("manifest.json", "timeseries.csv", "interventions.csv", "kpis.json", "kpis.csv")
