@@ -91,7 +91,7 @@ def _group(step: str, fields: Fields) -> dict[str, Any]:
 
 
 def _put(fields: Fields, path: str, value: Any) -> None:
-    """Set a dotted path (``policy.gain`` or a top-level ``member_targets``) in place."""
+    """Set a dotted path (``policy.gain`` or a top-level ``members``) in place."""
     head, _, rest = path.partition(".")
     if rest:
         fields[head] = {**fields[head], rest: value}

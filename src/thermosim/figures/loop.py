@@ -54,10 +54,14 @@ def _members(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _metrics(spec: Mapping[str, Any], story: Story) -> list[str]:
-    """The metric of each loop: every member's, or the team loop's (the plant's own if unset)."""
+    """The metrics the loops read, each once (two members on one metric read one metric).
+
+    Member loops read their own metrics; the team's loop reads its perception's metric, or the
+    plant's own when unset.
+    """
     members = _members(spec)
     if members:
-        return [str(m.get("metric")) for m in members]
+        return list(dict.fromkeys(str(m.get("metric")) for m in members))
     own = "revenue" if story.sales else "temperature"
     return [str((spec.get("perception") or {}).get("metric") or own)]
 
@@ -87,7 +91,7 @@ def _sees(
     delay = float(seen.get("delay_weeks", 0.0))
     parts = []
     if show_metric:
-        metrics = list(dict.fromkeys(_metrics(spec, story)))  # two members on one metric: once
+        metrics = _metrics(spec, story)
         if compact and len(metrics) > 1:
             parts.append(text("loop.sees.metrics", lang, n=len(metrics)))
         else:
