@@ -525,7 +525,7 @@ class SalesPlantConfig(Section):
         le=1e12,
         description="Revenue target per week set by management. Calibrated, not tuned: what "
         "an undisturbed open-loop team (no feedback, no levers) books in the long run on the "
-        "default plant (200 replications, seed 42: EUR 108.6k a week), so 'just missed' has to "
+        "default plant (200 replications, seed 42: EUR 108.5k a week), so 'just missed' has to "
         "come out of what a team does; a test pins it within 1%.",
     )
     warmup_weeks: int = Field(
