@@ -81,6 +81,8 @@ class SalesPlant:
         self.vacancies_open = 0
         self._next_owner = 0  # round-robin lead routing
         self._team_week: tuple[float, TeamWeek] | None = None  # shared by everyone this week
+        self._contracted_hours = cfg.time.contracted_hours_per_week
+        self._coaching_fee_eur = cfg.costs.coaching_eur_per_person_week
         self._care_planned_per_person = (
             cfg.time.account_care_share * cfg.time.contracted_hours_per_week
         )
@@ -238,9 +240,12 @@ class SalesPlant:
         for key, value in mine.items():
             hours[key] = hours.get(key, 0.0) + value
         paid = mine["paid"]
-        self.week.lever_hours += plan.lever_hours
-        self.week.overtime_hours += max(0.0, paid - self.cfg.time.contracted_hours_per_week)
-        self.week.fees_eur += self.cfg.costs.coaching_eur_per_person_week * plan.coaching_level
+        week = self.week
+        week.lever_hours += plan.lever_hours
+        if paid > self._contracted_hours:
+            week.overtime_hours += paid - self._contracted_hours
+        if plan.coaching_level > 0.0:
+            week.fees_eur += self._coaching_fee_eur * plan.coaching_level
         overbooked = sum(mine.values()) - 2.0 * paid  # every use but "paid", minus paid
         self._care_hours_planned += self._care_planned_per_person
         if overbooked > self.ledger.max_overbooked_hours:

@@ -8,7 +8,9 @@ depends on skill, qualification quality, fatigue, competition and discount.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from thermosim.config.sales import PipelineDisciplinePrice
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
 FATIGUE_WIN_LOSS = 0.15  # tired people close worse (assumed)
+_PROGRESS = attrgetter("progress")  # the triage order (C-level key: this sort runs every week)
 
 
 def _clip(x: float, high: float = 1.0) -> float:
@@ -45,12 +48,13 @@ class TeamWeek:
     """What is the same for every salesperson this week: the plan and the market's terms."""
 
     plan: WeekPlan
-    discipline: float  # pipeline discipline in force, 0..1
+    screen: _Screen  # pipeline discipline at qualification
     win_base: float  # win chance before the person's skill, fatigue and the deal's quality
     size: float  # deal value multiplier (price shocks, discount)
     margin: float  # gross margin of a deal won now
-    pull_forward_weeks: float  # deals this close to their close are closed now (rushed)
-    extra_neglect_weeks: float  # while reporting runs, stalled deals survive longer
+    early_from: float  # deals with this much of their cycle done close now, rushed (> 1: none)
+    rushed_close: float  # win chance kept by a deal closed early
+    neglect_limit: float  # weeks of neglect after which a deal is lost (reporting adds some)
 
     def plan_for_person(self) -> WeekPlan:
         """A fresh copy of the plan that one person's work may fill in."""
@@ -88,15 +92,17 @@ def team_week(plant: SalesPlant, week: float) -> TeamWeek:
         prices.discount_push.pull_forward_weeks * _clip(levels.get("discount_push", 0.0)),
         prices.urgent_meeting.pull_forward_weeks * _clip(levels.get("urgent_meeting", 0.0)),
     )
+    discipline = _clip(levels.get("pipeline_discipline", 0.0))
+    visibility = prices.extra_reporting.visibility_weeks * _clip(levels.get("extra_reporting", 0.0))
     return TeamWeek(
         plan=plan_week(plant, week),
-        discipline=_clip(levels.get("pipeline_discipline", 0.0)),
+        screen=_Screen(discipline, prices.pipeline_discipline, plant.mech.noise),
         win_base=win_base,
         size=plant.schedule.factor("deal_size", week) * (1.0 - discount),
         margin=(d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0,
-        pull_forward_weeks=pull,
-        extra_neglect_weeks=prices.extra_reporting.visibility_weeks
-        * _clip(levels.get("extra_reporting", 0.0)),
+        early_from=1.0 - pull / d.cycle_weeks if pull > 0.0 else 2.0,
+        rushed_close=1.0 - prices.rushed_close_win_loss,
+        neglect_limit=d.neglect_weeks + visibility,
     )
 
 
@@ -197,7 +203,7 @@ def work_pipeline(
     capacity = hours["selling"] * eff
     # The hours a deal gets are the team's working standard, which may have eroded below what
     # the deal needs (adaptive_standard): faster work, lower quality.
-    opp_need = d.opportunity_hours * person.standard / d.cycle_weeks / skill**0.5
+    opp_need = d.opportunity_hours * person.standard / d.cycle_weeks / math.sqrt(skill)
     demand = (
         len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
     )
@@ -216,11 +222,12 @@ def work_pipeline(
     ledger = plant.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
     chance = d.qualify_probability * rushed
-    screen = _Screen(tw.discipline, plant.cfg.levers.pipeline_discipline, plant.mech.noise)
+    screen = tw.screen
+    screening = screen.drop > 0.0
     fresh: list[Opportunity] = []  # qualified now: worked from next week
     for lead in person.inbox:
-        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify") and screen.keeps(
-            lead, plant
+        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify") and (
+            screening is False or screen.keeps(lead, plant)
         ):
             fresh.append(Opportunity(lead, week, lead.quality * screen.quality))
             ledger.leads_qualified += 1
@@ -229,22 +236,19 @@ def work_pipeline(
     person.inbox.clear()
 
     closes: list[tuple[float, float, float, bool]] = []
-    win_factor = (
-        tw.win_base
-        * skill
-        * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
-        * person.standard**d.time_quality_elasticity
-    )
+    win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
+    if person.standard < 1.0:
+        win_factor *= person.standard**d.time_quality_elasticity
     size, margin = tw.size, tw.margin
-    neglect_limit = d.neglect_weeks + tw.extra_neglect_weeks
+    neglect_limit = tw.neglect_limit
     expected_values = not plant.mech.noise
     cycle = d.cycle_weeks
     # A pull-forward closes deals within this much progress of their close now, rushed.
-    early_from = 1.0 - tw.pull_forward_weeks / cycle if tw.pull_forward_weeks > 0 else 2.0
-    rushed_close = 1.0 - plant.cfg.levers.rushed_close_win_loss
+    early_from = min(1.0, tw.early_from)
+    rushed_close = tw.rushed_close
     # Triage when short of time: the deals closest to closing get their hours first; the least
     # advanced get what is left, and a deal neglected for neglect_weeks is lost.
-    existing = sorted(person.opportunities, key=_progress, reverse=True)
+    existing = sorted(person.opportunities, key=_PROGRESS, reverse=True)
     fully_served = served * len(existing)  # how many deals get their full weekly need
     full = int(fully_served)
     partial = fully_served - full  # the share the next deal in line gets
@@ -256,7 +260,7 @@ def work_pipeline(
         lead = opp.lead
         if opp.neglected_weeks >= neglect_limit:
             closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
-        elif opp.progress >= early_from or opp.progress >= 1.0:
+        elif opp.progress >= early_from:
             chance = min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
             if opp.progress < 1.0:
                 chance *= rushed_close
@@ -273,10 +277,6 @@ def work_pipeline(
     still_open.extend(fresh)
     person.opportunities = still_open
     return closes
-
-
-def _progress(opp: Opportunity) -> float:
-    return opp.progress
 
 
 class _Screen:
