@@ -16,7 +16,7 @@ from thermosim.config.presets import PRESETS
 
 ScenarioFactory = Callable[..., Scenario]
 
-# KPIs of model.md section 8 that every sales experiment reports (recovery only with a shock).
+# KPIs of model.md section 7 that every sales experiment reports (recovery only with a shock).
 SECTION_8_KPIS = (
     "attainment",
     "revenue_cv",

@@ -1,4 +1,4 @@
-"""Honesty rules (docs/model.md section 10): outcomes come from parameters and mechanisms only.
+"""Honesty rules (docs/model.md section 1): outcomes come from parameters and mechanisms only.
 
 - No effect from a name or a label: renaming a variant, spelling out its preset, or reordering
   the variants changes no KPI.
