@@ -56,3 +56,28 @@ def test_each_mechanism_alone_moves_the_result() -> None:
         assert changed["attainment"] != base["attainment"], mechanisms
         # Removing a cost of reacting narrows the attainment gap (reactive minus steered < 0).
         assert changed["attainment"] > base["attainment"], mechanisms
+
+
+def _motivation(overrides: dict[str, Any]) -> dict[str, float]:
+    raw = deep_merge(load_raw(resolve_path("baseline")), overrides)
+    raw["horizon_weeks"] = 52
+    kpis = thermosim.run_experiment(validate(raw), replications=8).kpis
+    return {v: kpis[v]["motivation_end"]["mean"] for v in ("reactive", "steered")}
+
+
+def test_goal_clarity_lifts_only_a_team_that_shares_its_goal() -> None:
+    # The clarity bonus is a mechanism driven by reference.shared, not by a preset's name:
+    # switched off, the steered team (shared goal) loses motivation and the reactive team
+    # (imposed goal) is untouched.
+    on = _motivation({})
+    off = _motivation({"mechanisms": {"goal_clarity": False}})
+    assert off["steered"] < on["steered"] - 0.02
+    assert off["reactive"] == on["reactive"]
+
+
+def test_one_miss_tolerance_for_all_judges_what_people_experience() -> None:
+    # A stricter tolerance turns more reported weeks into misses for every variant alike.
+    loose = _motivation({"plant": {"kind": "sales", "people": {"miss_tolerance": 0.2}}})
+    strict = _motivation({"plant": {"kind": "sales", "people": {"miss_tolerance": 0.0}}})
+    assert strict["reactive"] < loose["reactive"]
+    assert strict["steered"] < loose["steered"]
