@@ -115,6 +115,49 @@ FORMAT_OPTION = click.option(
     help="Figure formats, comma separated: png, svg, pdf.",
 )
 
+def experiment_options(out_help: str) -> Callable[[F], F]:
+    """The options of every command that runs an experiment.
+
+    ``--reps``, ``--seed``, ``--workers``, ``--out`` and ``--set``: ``run`` and ``explain`` share
+    them, so they cannot drift apart; only the help of ``--out`` differs.
+    """
+    options = (
+        click.option(
+            "--reps", type=click.IntRange(1, 100_000), help="Replications (default: the file's)."
+        ),
+        click.option(
+            "--seed", type=click.IntRange(0, 2**63 - 1), help="Seed (default: the file's)."
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 1024),
+            default=None,
+            help="Worker processes (default: all cores). Results are identical for any number.",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path),
+            default=Path("results"),
+            show_default=True,
+            help=out_help,
+        ),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Change one field, e.g. --set horizon_weeks=52 --set variants.1.policy.gain=0.3.",
+        ),
+    )
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 
 @main.command("list")
 @LANG_OPTION
@@ -231,28 +274,7 @@ def new(name: str, base: str | None, force: bool) -> None:
 
 @main.command()
 @click.argument("scenario")
-@click.option("--reps", type=click.IntRange(1, 100_000), help="Replications (default: the file's).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed (default: the file's).")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 1024),
-    default=None,
-    help="Worker processes (default: all cores). Results are identical for any number.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the results folder <scenario>/ is written into.",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Change one field, e.g. --set horizon_weeks=52 --set variants.1.policy.gain=0.3.",
-)
+@experiment_options("Folder the results folder <scenario>/ is written into.")
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write data only.")
@@ -351,28 +373,7 @@ EXPLAIN_KPIS = tuple(dict.fromkeys(k for kpis in HEADLINE.values() for k in kpis
 
 @main.command("explain")
 @click.argument("scenario")
-@click.option("--reps", type=click.IntRange(1, 100_000), help="Replications (default: the file's).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed (default: the file's).")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 1024),
-    default=None,
-    help="Worker processes (default: all cores). Results are identical for any number.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the results folder <scenario>/ is in (the one `run` writes).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Change one field, e.g. --set horizon_weeks=52 --set variants.1.policy.gain=0.3.",
-)
+@experiment_options("Folder the results folder <scenario>/ is in (the one `run` writes).")
 @click.option(
     "--from", "start", metavar="VARIANT", help="Variant to start from (default: the first)."
 )
