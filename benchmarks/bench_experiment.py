@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import thermosim
-from thermosim.config.loader import load_raw, resolve_path, validate
-from thermosim.config.scenario import deep_merge
 
 
 def time_cli(workers: int, reps: int, out: Path) -> float:
@@ -51,18 +49,14 @@ def time_cli(workers: int, reps: int, out: Path) -> float:
 
 
 def time_api(reps: int, team: int, workers: int) -> float:
-    raw = deep_merge(
-        load_raw(resolve_path("lost-key-account")),
-        {
-            "plant": {
-                "kind": "sales",
-                "people": {"team_size": team},
-                "market": {"lead_rate_per_week": 2.2 * team},
-                "target_eur_per_week": 10_400.0 * team,
-            },
-        },
+    scenario = thermosim.load_scenario(
+        "lost-key-account",
+        (
+            f"plant.people.team_size={team}",
+            f"plant.market.lead_rate_per_week={2.2 * team!r}",
+            f"plant.target_eur_per_week={10_400.0 * team!r}",
+        ),
     )
-    scenario = validate(raw)
     start = time.perf_counter()
     thermosim.run_experiment(scenario, replications=reps, workers=workers)
     return time.perf_counter() - start

@@ -9,7 +9,7 @@ run_experiment(scenario, replications=None, seed=None, workers=1) -> Experiment
 
 from thermosim.config import Scenario, load_scenario, shipped_names
 from thermosim.engine import Run, simulate
-from thermosim.errors import ScenarioError, SimulationError, ThermosimError
+from thermosim.errors import ScenarioError, ThermosimError
 from thermosim.experiment import Experiment, run_experiment
 
 __version__ = "0.1.0"
@@ -19,7 +19,6 @@ __all__ = [
     "Run",
     "Scenario",
     "ScenarioError",
-    "SimulationError",
     "ThermosimError",
     "__version__",
     "load_scenario",

@@ -31,10 +31,14 @@ from thermosim.results import SavedResults, read_results
 WIDTH_PX, HEIGHT_PX = 1280, 720  # 16:9, even sides
 FPS = 8
 HOLD_LAST_S = 3.0  # the last frame stays up so the room can read it
+NO_FFMPEG = (
+    "MP4 needs ffmpeg, which is not installed: install ffmpeg, or "
+    "`pip install 'thermosim[video]'`; a GIF works without it (--format gif)"
+)
 
 
 class AnimationError(ThermosimError):
-    """The animation cannot be made as asked (e.g. MP4 without ffmpeg): a bad-input error."""
+    """The animation cannot be made as asked (an unknown format, MP4 without ffmpeg)."""
 
     bad_input = True
 
@@ -49,6 +53,14 @@ def ffmpeg_path() -> str | None:
     except ImportError:
         return None
     return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def check_format(fmt: str) -> None:
+    """Raise AnimationError when ``fmt`` cannot be written here; nothing is drawn before."""
+    if fmt not in ("gif", "mp4"):
+        raise AnimationError(f"unknown animation format {fmt!r}; use gif or mp4")
+    if fmt == "mp4" and ffmpeg_path() is None:
+        raise AnimationError(NO_FFMPEG)
 
 
 def frames(results: SavedResults, lang: str = "en", stride: int = 1) -> Iterator[np.ndarray]:
@@ -147,10 +159,7 @@ def write_mp4(pictures: list[np.ndarray], out: Path, fps: int = FPS) -> None:
     """An H.264 MP4 through ffmpeg (raises AnimationError where ffmpeg is missing)."""
     binary = ffmpeg_path()
     if binary is None:
-        raise AnimationError(
-            "MP4 needs ffmpeg, which is not installed: install ffmpeg, or "
-            "`pip install 'thermosim[video]'`; a GIF works without it (--format gif)"
-        )
+        raise AnimationError(NO_FFMPEG)
     height, width = pictures[0].shape[:2]
     hold = [pictures[-1]] * round(HOLD_LAST_S * fps)
     command = [
@@ -190,10 +199,7 @@ def animate(
     results_dir: Path, out: Path, fmt: str = "gif", lang: str = "en", stride: int = 1
 ) -> Path:
     """Write the animation of a results folder to ``out`` (GIF or MP4) and return the path."""
-    if fmt not in ("gif", "mp4"):
-        raise AnimationError(f"unknown animation format {fmt!r}; use gif or mp4")
-    if fmt == "mp4" and ffmpeg_path() is None:
-        write_mp4([], out)  # raises the message before any drawing
+    check_format(fmt)
     results = read_results(Path(results_dir))
     pictures = list(frames(results, lang, stride))
     out.parent.mkdir(parents=True, exist_ok=True)

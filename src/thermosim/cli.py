@@ -25,7 +25,7 @@ from thermosim.console import Progress, summary_table
 from thermosim.errors import ScenarioError, ThermosimError
 from thermosim.experiment import default_workers, run_experiment
 from thermosim.explain import HEADLINE, WATERFALL_KPI, contributions_table, write_explanation
-from thermosim.results import ResultsError, write_results
+from thermosim.results import write_results
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 FORMATS = ("png", "svg", "pdf")
@@ -50,12 +50,8 @@ def _guarded(command: F) -> F:
         debug = bool(kwargs.get("debug"))
         try:
             return command(*args, **kwargs)
-        except ScenarioError as exc:
-            _fail(str(exc), EXIT_BAD_INPUT)
-        except ResultsError as exc:
-            _fail(str(exc), EXIT_BAD_INPUT if exc.bad_input else EXIT_INTERNAL)
         except ThermosimError as exc:
-            _fail(str(exc), EXIT_INTERNAL)
+            _fail(str(exc), EXIT_BAD_INPUT if exc.bad_input else EXIT_INTERNAL)
         except KeyboardInterrupt:
             _fail("interrupted: no results were written", EXIT_INTERRUPTED)
         except BrokenPipeError:
@@ -115,6 +111,7 @@ FORMAT_OPTION = click.option(
     help="Figure formats, comma separated: png, svg, pdf.",
 )
 
+
 def experiment_options(out_help: str) -> Callable[[F], F]:
     """The options of every command that runs an experiment.
 
@@ -156,7 +153,6 @@ def experiment_options(out_help: str) -> Callable[[F], F]:
         return command
 
     return apply
-
 
 
 @main.command("list")
@@ -546,14 +542,9 @@ def animate(source: str, fmt: str, output: Path | None, lang: str, stride: int, 
       thermosim animate results/baseline --format mp4 --lang nl
     """
     from thermosim.animate import animate as make_animation
-    from thermosim.animate import ffmpeg_path
+    from thermosim.animate import check_format
 
-    if fmt == "mp4" and ffmpeg_path() is None:
-        _fail(
-            "MP4 needs ffmpeg, which is not installed: install ffmpeg, or "
-            "`pip install 'thermosim[video]'`; a GIF works without it (--format gif)",
-            EXIT_BAD_INPUT,
-        )
+    check_format(fmt)  # MP4 without ffmpeg fails before a scenario is run for nothing
     folder = _results_for(source, out, lang, None)
     target = output or folder / f"animation.{lang}.{fmt}"
     written = make_animation(folder, target, fmt, lang, stride)

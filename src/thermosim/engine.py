@@ -53,11 +53,6 @@ class Run:
     events: int
     ledger: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def weeks(self) -> np.ndarray:
-        """Week numbers 0..horizon-1."""
-        return np.arange(len(next(iter(self.series.values()))), dtype=float)
-
 
 @dataclass
 class _Controller:

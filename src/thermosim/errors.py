@@ -16,7 +16,13 @@ MAX_SHOWN = 200
 
 
 class ThermosimError(Exception):
-    """Root of every error thermosim raises on purpose."""
+    """Root of every error thermosim raises on purpose.
+
+    ``bad_input`` is True for errors the user can fix by asking differently (another file,
+    option or value); the command line exits with 2 for those and with 1 for the rest.
+    """
+
+    bad_input: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,7 @@ class Problem:
 
 
 class ScenarioError(ThermosimError, ValueError):
-    """A scenario file or override is invalid.
+    """A scenario file or override is invalid (always bad input).
 
     Parameters
     ----------
@@ -82,6 +88,8 @@ class ScenarioError(ThermosimError, ValueError):
     source : str
         As given.
     """
+
+    bad_input = True
 
     def __init__(
         self,
@@ -104,7 +112,3 @@ class ScenarioError(ThermosimError, ValueError):
     def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, list[Problem], str]]:
         # Keep the structured problems when the error crosses a process boundary.
         return (type(self), (self.summary, self.issues, self.source))
-
-
-class SimulationError(ThermosimError, RuntimeError):
-    """The engine met a state it cannot continue from (a bug, not bad input)."""

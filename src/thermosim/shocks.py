@@ -34,7 +34,6 @@ AnyShock = (
     | SeasonalityShock
     | OutsideTemperatureShock
 )
-ONE_OFF_KINDS = ("lost_account", "people_leave")
 
 
 def strength(shock: AnyShock, week: float) -> float:

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
-from thermosim.config.document import Document, Pos, merge, scenario_error
+from thermosim.config.document import Document, merge, scenario_error
 from thermosim.config.overrides import apply_overrides
 from thermosim.config.problems import show, validation_problems
 from thermosim.config.scenario import Scenario
@@ -177,13 +176,3 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
         with file, line, column and field path (see `thermosim.errors.Problem`).
     """
     return validate_document(load_document(name_or_path, overrides))
-
-
-def load_raw(path: Path) -> dict[str, Any]:
-    """Read ``path`` and merge its ``extends`` chain (bases first), without validating."""
-    return read_with_bases(path).data
-
-
-def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a merged mapping (without positions) into a Scenario, or raise ScenarioError."""
-    return validate_document(Document(data, source, values={(): Pos(source, 0, 0)}))

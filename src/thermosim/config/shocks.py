@@ -108,16 +108,6 @@ Shock = Annotated[
     | OutsideTemperatureShock,
     Field(discriminator="kind"),
 ]
-SHOCK_KINDS: tuple[str, ...] = (
-    "lead_rate",
-    "win_rate",
-    "deal_size",
-    "target_change",
-    "lost_account",
-    "people_leave",
-    "seasonality",
-    "outside_temperature",
-)
 
 
 class MechanismsConfig(Section):

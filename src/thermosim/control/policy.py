@@ -65,7 +65,6 @@ class Policy:
         self.output_min = output_min
         self.output_max = output_max
         self.integral = 0.0
-        self.last_band = deadband  # the band used at the latest update: beyond it is a "miss"
         self._recent: deque[float] = deque(maxlen=max(2, limit_window))
 
     def threshold(self) -> float:
@@ -80,7 +79,6 @@ class Policy:
     def update(self, error: float, dt_weeks: float) -> float:
         """Return the output for this review's (normalised) error."""
         band = self.threshold()
-        self.last_band = band
         self._recent.append(error)
         effective = 0.0 if abs(error) <= band else error - math.copysign(band, error)
         if self.integral_time_weeks is not None and self.integral_time_weeks > 0.0:
