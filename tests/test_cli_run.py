@@ -31,7 +31,7 @@ def test_run_writes_the_results_folder_and_prints_the_summary(tmp_path: Path) ->
     assert f"results: {folder}" in output
     lines = output.splitlines()
     assert "steered vs reactive" in lines[1]
-    assert any(line.startswith("attainment") and "pp" in line for line in lines)
+    assert any(line.startswith("attainment") and "pts" in line for line in lines)
     # Money leads with operating profit, in euros, before gross profit.
     names = [line.split()[0] for line in lines[1:] if line.strip()]
     assert names.index("operating_profit") < names.index("gross_profit")

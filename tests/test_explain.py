@@ -26,6 +26,9 @@ from thermosim.explain import (
     write_explanation,
 )
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("explain")]
+
 REPS = 6
 WEEKS = 52
 

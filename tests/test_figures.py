@@ -52,6 +52,9 @@ from figure_checks import (
 from thermosim.figures import labels
 from thermosim.results import SavedResults, read_results, write_results
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("figures")]
+
 FULL = (12.7, 5.9)
 HALF = (6.2, 5.9)
 LANGS = ("en", "nl")

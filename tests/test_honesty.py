@@ -12,11 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import thermosim
 from thermosim import Scenario
 from thermosim.config.presets import PRESETS
 from thermosim.config.sales import SalesPlantConfig
+
+pytestmark = [pytest.mark.slow]
 
 
 def _scenario(variants: list[dict[str, Any]], **fields: Any) -> Scenario:

@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 
 from thermosim.console import SALES_SUMMARY
 from thermosim.metrics import (
+    KPIS,
     REQUIRED_SERIES,
+    censored_key,
+    is_censored,
+    kpi_spec,
     recovery_weeks,
     rolling_mean,
     run_kpis,
@@ -192,6 +196,33 @@ def test_sales_sums_shares_and_end_states() -> None:
     assert all(type(v) is float for v in kpis.values())
     # Every KPI the end-of-run table shows is computed (recovery comes from the ensemble).
     assert set(SALES_SUMMARY) - {"recovery_weeks"} <= set(kpis)
+
+
+@pytest.mark.parametrize("plant", sorted(REQUIRED_SERIES))
+def test_the_catalogue_covers_exactly_the_kpis_of_each_plant(plant: str) -> None:
+    """A new KPI needs its catalogue entry (kind, unit, direction, plants) or this fails."""
+    n = 12
+    still = {k: np.full(n, 20.0) for k in REQUIRED_SERIES["thermostat"]}
+    series = sales_series(n) if plant == "sales" else still
+    kpis = run_kpis(series, plant=plant, shock_weeks=(2.0, 5.0))
+    flags = {censored_key("recovery_weeks"), censored_key("recovery_weeks_2")}
+    assert flags == {"recovery_censored", "recovery_censored_2"} and flags <= set(kpis)
+    have = {kpi_spec(k).name for k in kpis if k not in flags}
+    catalogued = {name for name, spec in KPIS.items() if plant in spec.plants}
+    assert have == catalogued
+    assert all(spec.name == name for name, spec in KPIS.items())
+
+
+def test_the_censored_recovery_rule_reads_the_flag_of_the_same_shock() -> None:
+    summary = {"recovery_censored": {"mean": 0.0}, "recovery_censored_2": {"mean": 1.0}}
+    assert not is_censored(summary, "recovery_weeks")
+    assert is_censored(summary, "recovery_weeks_2")
+    assert not is_censored(summary, "recovery_weeks_3")  # no flag: not censored
+    assert not is_censored({"attainment": {"mean": 1.0}}, "attainment")
+    assert censored_key("attainment") is None
+    assert kpi_spec("recovery_weeks_2") is KPIS["recovery_weeks"]
+    with pytest.raises(KeyError):
+        kpi_spec("no_such_kpi")
 
 
 def test_zero_denominators_give_zero_not_nan() -> None:

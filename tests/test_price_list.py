@@ -17,6 +17,9 @@ import pytest
 import thermosim
 from thermosim import Experiment, Scenario
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("price_list")]
+
 REPS = 16
 HORIZON_WEEKS = 78
 PULL_WEEK = 30  # one-off fixes land here, long after the warm-up
@@ -102,9 +105,10 @@ def test_pipeline_discipline_cannot_create_wins(priced: Experiment) -> None:
     # Fewer leads worked, better picked: the kept deals win more often, but screening can
     # only lose winners (blind drops), never add them; the spare hours help only when short.
     assert won <= base_won * 1.02
-    assert _series(priced, variant, "opportunities_open").mean() < _series(
-        priced, "open-loop", "opportunities_open"
-    ).mean()
+    assert (
+        _series(priced, variant, "opportunities_open").mean()
+        < _series(priced, "open-loop", "opportunities_open").mean()
+    )
 
 
 def test_account_care_buys_satisfaction_with_selling_hours(priced: Experiment) -> None:

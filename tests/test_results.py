@@ -14,6 +14,9 @@ from thermosim import results
 from thermosim.experiment import Experiment
 from thermosim.results import ResultsError, read_results, write_results
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.xdist_group("results")]
+
 
 @pytest.fixture(scope="module")
 def experiment() -> Experiment:

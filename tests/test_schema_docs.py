@@ -30,6 +30,9 @@ from thermosim.config.schema import (
     schema_text,
 )
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.xdist_group("schema_docs")]
+
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = thermosim.shipped_names()
 SCHEMA_LINE = "# yaml-language-server: $schema=../thermosim.schema.json"

@@ -15,6 +15,9 @@ import thermosim
 from thermosim.config.scenario import Variant
 from thermosim.experiment import Experiment
 
+# One xdist worker runs this module, so its shared fixtures/caches are computed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("story")]
+
 REPS = 30
 SHOCK_SCENARIOS = ("lost-key-account", "market-downturn", "competitor-entry", "people-leave")
 

@@ -1,17 +1,20 @@
 """Text for people at a terminal: the KPI summary table and the progress line.
 
-Owns how numbers look in the terminal (percentages, euros, weeks, censored recoveries) and the
-progress line of a run. No click here: the command line decides where the text goes.
+Owns which KPIs the terminal shows, the table's layout and the progress line of a run; the
+values are written by ``kpi_text.format_kpi`` (in English, ASCII), as on the slides. No click
+here: the command line decides where the text goes.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from typing import TextIO
 
-# KPIs shown at the end of a run, in this order, with how to print them.
+from thermosim.kpi_text import format_kpi
+from thermosim.metrics import is_censored
+
+# KPIs shown at the end of a run, in this order.
 SALES_SUMMARY = (
     "attainment",
     "revenue_cv",
@@ -26,48 +29,16 @@ SALES_SUMMARY = (
     "gross_profit",
 )
 THERMOSTAT_SUMMARY = ("mean_abs_error_c", "overshoot_c", "swing_c", "gap_iae", "recovery_weeks")
-PERCENT = {"attainment", "gap_iae", "margin_mean", "selling_share"}
-EUROS = {"operating_profit", "gross_profit", "costs_total", "revenue_total", "revenue_sd"}
-WHOLE = {"firefighting_hours", "interventions", "attrition", "recovery_weeks"}
-PER_WEEK = {"revenue_sd"}  # euros per week, not over the run
-
-
-def euros(value: float) -> str:
-    """Euro amounts with k and M, e.g. 'EUR 4.06M'."""
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    if size >= 1e6:
-        return f"{sign}EUR {size / 1e6:.2f}M"
-    if size >= 1e3:
-        return f"{sign}EUR {size / 1e3:.0f}k"
-    return f"{sign}EUR {size:.0f}"
 
 
 def value_text(kpi: str, value: float, censored: bool = False) -> str:
-    """One KPI value as a trainer reads it."""
-    if not math.isfinite(value):
-        return "n/a"
-    if kpi in PERCENT:
-        return f"{100 * value:.1f}%"
-    if kpi in EUROS:
-        return euros(value) + ("/wk" if kpi in PER_WEEK else "")
-    if kpi == "recovery_weeks":
-        return f">={value:.0f} (not yet)" if censored else f"{value:.0f}"
-    if kpi in WHOLE:
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
+    """One KPI value as a trainer reads it (``format_kpi`` in English, ASCII)."""
+    return format_kpi(kpi, value, "en", censored=censored, plain=True)
 
 
 def difference_text(kpi: str, delta: float) -> str:
-    """A difference between two variants, signed, in the KPI's own unit."""
-    if kpi in PERCENT:
-        return f"{100 * delta:+.1f} pp"
-    if kpi in EUROS:
-        text = euros(abs(delta)) + ("/wk" if kpi in PER_WEEK else "")
-        return ("+" if delta >= 0 else "-") + text
-    if kpi in WHOLE:
-        return f"{delta:+,.0f}"
-    return f"{delta:+.2f}"
+    """A difference between two variants, signed, in the KPI's own unit (shares in points)."""
+    return format_kpi(kpi, delta, "en", signed=True, plain=True)
 
 
 def summary_table(kpis: dict[str, dict[str, dict[str, float]]], plant: str) -> list[str]:
@@ -81,10 +52,7 @@ def summary_table(kpis: dict[str, dict[str, dict[str, float]]], plant: str) -> l
     for kpi in names:
         cells = [kpi]
         for v in variants:
-            censored = kpis[v].get("recovery_censored", {}).get("mean", 0.0) > 0.5
-            cells.append(
-                value_text(kpi, kpis[v][kpi]["mean"], censored and kpi == "recovery_weeks")
-            )
+            cells.append(value_text(kpi, kpis[v][kpi]["mean"], is_censored(kpis[v], kpi)))
         for v in variants[1:]:
             cells.append(difference_text(kpi, kpis[v][kpi]["mean"] - kpis[first][kpi]["mean"]))
         rows.append(cells)

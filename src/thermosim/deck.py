@@ -36,11 +36,13 @@ from thermosim.explain import FILE as EXPLAIN_FILE
 from thermosim.explain import read_explanation
 from thermosim.figures import write_figures
 from thermosim.figures.labels import text, variant_label
-from thermosim.figures.numbers import check_lang, euros, hours, number, percent
+from thermosim.figures.numbers import check_lang
 from thermosim.figures.render import families_for, figure_path
 from thermosim.figures.style import text_width_pt, variant_looks
 from thermosim.figures.waterfall import NAME as WATERFALL
 from thermosim.figures.waterfall import write_waterfall
+from thermosim.kpi_text import format_kpi
+from thermosim.metrics import is_censored
 from thermosim.results import SavedResults, read_results
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
@@ -187,18 +189,11 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
         table.cell(0, j).text = header
     for i, (talk, variant) in enumerate(rows, start=1):
         kpis = talk.results.kpis[variant]
-        censored = kpis.get("recovery_censored", {}).get("mean", 0.0) > 0.5
-        recovery = kpis.get("recovery_weeks", {}).get("mean")
-        money = [kpis.get(k, {}).get("mean") for k in ("operating_profit", "gross_profit")]
-        cells = [
-            talk.title(lang),
-            variant_label(variant, lang),
-            percent(kpis["attainment"]["mean"], lang),
-            "-" if recovery is None else (">" if censored else "") + number(recovery, lang),
-            number(kpis["fatigue_mean"]["mean"], lang, 2),
-            hours(kpis["firefighting_hours"]["mean"], lang),
-            *("-" if m is None else euros(m, lang) for m in money),
-        ]
+        cells = [talk.title(lang), variant_label(variant, lang)]
+        for kpi in columns:
+            mean = kpis.get(kpi, {}).get("mean")
+            censored = is_censored(kpis, kpi)
+            cells.append("-" if mean is None else format_kpi(kpi, mean, lang, censored=censored))
         for j, value in enumerate(cells):
             table.cell(i, j).text = value
     texts = [[table.cell(i, j).text for i in range(len(rows) + 1)] for j in range(len(headers))]

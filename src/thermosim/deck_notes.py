@@ -1,8 +1,8 @@
 """Speaker notes and slide words of the deck, in English and Dutch, from the KPIs.
 
 Owns what the presenter reads under each slide: sentences that narrate the numbers of a results
-folder (attainment, recovery weeks, fatigue, firefighting hours, ...), each number formatted the
-way the figures format it in that language. Both catalogues have the same keys.
+folder (attainment, recovery weeks, fatigue, firefighting hours, ...), each value written by
+``kpi_text.format_kpi``, as on the slides and in the console. Both catalogues have the same keys.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from thermosim.figures.labels import sentence, text, variant_label, weeks_text
-from thermosim.figures.numbers import check_lang, euros, hours, number, percent
+from thermosim.figures.numbers import check_lang, number
 from thermosim.figures.waterfall import change_text, level_text, pick_kpi
+from thermosim.kpi_text import format_kpi
+from thermosim.metrics import is_censored
 from thermosim.results import SavedResults
 
 WORDS: dict[str, dict[str, str]] = {
@@ -159,10 +161,16 @@ def _mean(results: SavedResults, variant: str, kpi: str) -> float:
     return float(results.kpis[variant][kpi]["mean"])
 
 
-def _each(results: SavedResults, lang: str, kpi: str, fmt: Any) -> str:
-    """``Reacting 0,25, steering 0,03``: one KPI for every variant."""
+def _value(results: SavedResults, variant: str, kpi: str, lang: str) -> str:
+    """One variant's mean of ``kpi`` as every output writes it (``25%``, ``€ 1,2 mln``)."""
+    return format_kpi(kpi, _mean(results, variant, kpi), lang)
+
+
+def _each(results: SavedResults, lang: str, kpi: str) -> str:
+    """``Reacting 25%, steering 3%``: one KPI for every variant."""
     parts = [
-        f"{variant_label(v, lang, inline=True)} {fmt(_mean(results, v, kpi))}" for v in results.kpis
+        f"{variant_label(v, lang, inline=True)} {_value(results, v, kpi, lang)}"
+        for v in results.kpis
     ]
     return _list(parts, lang)
 
@@ -228,11 +236,11 @@ def _revenue_notes(results: SavedResults, lang: str) -> str:
             "notes.attainment",
             lang,
             name=variant_label(v, lang, inline=True),
-            value=percent(_mean(results, v, "attainment"), lang),
+            value=_value(results, v, "attainment", lang),
         )
         for v in results.kpis
     ]
-    swings = _each(results, lang, "revenue_cv", lambda x: number(x, lang, 2))
+    swings = _each(results, lang, "revenue_cv")
     period = say("period.weeks", lang, n=_weeks(results))
     return say("notes.revenue", lang, period=period, list=_list(attained, lang), swings=swings)
 
@@ -243,7 +251,7 @@ def _recovery_notes(results: SavedResults, lang: str) -> str:
         if "recovery_weeks" not in results.kpis[v]:
             continue
         value = _mean(results, v, "recovery_weeks")
-        censored = results.kpis[v].get("recovery_censored", {}).get("mean", 0.0) > 0.5
+        censored = is_censored(results.kpis[v], "recovery_weeks")
         key = "notes.censored" if censored else "notes.recovered" if value > 0 else "notes.stayed"
         name = variant_label(v, lang, inline=True)
         parts.append(say(key, lang, name=name, weeks=number(value, lang)))
@@ -254,8 +262,8 @@ def figure_notes(results: SavedResults, name: str, lang: str) -> str:
     """Notes for one key figure: the numbers that figure shows."""
     plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
     if plant == "thermostat":
-        gap = _each(results, lang, "mean_abs_error_c", lambda x: number(x, lang, 1) + " °C")
-        swing = _each(results, lang, "swing_c", lambda x: number(x, lang, 1) + " °C")
+        gap = _each(results, lang, "mean_abs_error_c")
+        swing = _each(results, lang, "swing_c")
         extra = _recovery_notes(results, lang) if name == "recovery" else ""
         return " ".join(
             p for p in (say("notes.temperature", lang, gap=gap, swing=swing), extra) if p
@@ -263,12 +271,12 @@ def figure_notes(results: SavedResults, name: str, lang: str) -> str:
     if name == "recovery":
         return _recovery_notes(results, lang) or _revenue_notes(results, lang)
     if name == "firefighting":
-        fire = _each(results, lang, "firefighting_hours", lambda x: hours(x, lang))
-        fixes = _each(results, lang, "interventions", lambda x: number(x, lang))
+        fire = _each(results, lang, "firefighting_hours")
+        fixes = _each(results, lang, "interventions")
         return say("notes.firefighting", lang, list=fire, fixes=fixes)
     if name == "team-health":
-        fatigue = _each(results, lang, "fatigue_mean", lambda x: number(x, lang, 2))
-        left = _each(results, lang, "attrition", lambda x: number(x, lang, 1))
+        fatigue = _each(results, lang, "fatigue_mean")
+        left = _each(results, lang, "attrition")
         return say("notes.health", lang, fatigue=fatigue, left=left)
     return " ".join(p for p in (_revenue_notes(results, lang), _recovery_notes(results, lang)) if p)
 
@@ -289,11 +297,11 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
                 "notes.score",
                 lang,
                 name=variant_label(v, lang, inline=True),
-                attainment=percent(_mean(results, v, "attainment"), lang),
-                fatigue=number(_mean(results, v, "fatigue_mean"), lang, 2),
-                hours=hours(_mean(results, v, "firefighting_hours"), lang),
-                profit=euros(_mean(results, v, "operating_profit"), lang),
-                gross=euros(_mean(results, v, "gross_profit"), lang),
+                attainment=_value(results, v, "attainment", lang),
+                fatigue=_value(results, v, "fatigue_mean", lang),
+                hours=_value(results, v, "firefighting_hours", lang),
+                profit=_value(results, v, "operating_profit", lang),
+                gross=_value(results, v, "gross_profit", lang),
             )
             for v in results.kpis
         ]
@@ -305,7 +313,7 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
 
 def chart_notes(results: SavedResults, lang: str) -> str:
     """Notes of the native chart slide."""
-    profit = _each(results, lang, "operating_profit", lambda x: euros(x, lang))
+    profit = _each(results, lang, "operating_profit")
     head = say("notes.chart", lang, reps=results.manifest.get("replications"), profit=profit)
     return f"{head} {_revenue_notes(results, lang)}"
 

@@ -1,8 +1,10 @@
 """KPIs from recorded weekly series (pure numpy).
 
 Owns the numbers a replication is judged by (attainment, volatility, tracking gap, recovery
-after shocks, human cost, margin; error, overshoot and swing for the thermostat) and the summary
-of replications into mean and percentiles. Input is one replication's weekly series: name ->
+after shocks, human cost, margin; error, overshoot and swing for the thermostat), the KPI
+catalogue ``KPIS`` (each KPI's kind, unit, direction, censoring and plants: what every output
+needs to write and compare it), the censored-recovery rule and the summary of replications into
+mean and percentiles. Input is one replication's weekly series: name ->
 float array, index = week 0..n-1. Pure: no SimPy, no plotting, no config.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +45,119 @@ REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
 }
 # The series recovery and the tracking gap are measured on, per plant.
 PRIMARY_SERIES: dict[str, str] = {"sales": "revenue", "thermostat": "temperature"}
+
+Kind = Literal[
+    "share", "index", "ratio", "money", "money_per_week", "weeks", "hours", "count", "degrees"
+]
+SALES, THERMOSTAT, BOTH = (
+    frozenset({"sales"}),
+    frozenset({"thermostat"}),
+    frozenset(REQUIRED_SERIES),
+)
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """What every output needs to know about one KPI (``thermosim.kpi_text`` writes it).
+
+    Attributes
+    ----------
+    name
+        The key ``run_kpis`` returns (recovery after shock i >= 2 adds ``_i``).
+    kind
+        How it is written, in both languages: ``share``, ``index`` and ``ratio`` as percent
+        (a fraction of a whole, a 0-1 state, a spread relative to a mean; differences in
+        points), ``money`` in euros, ``money_per_week`` in euros per week, ``weeks``, ``hours``,
+        ``count`` (whole things; means of few get a decimal) and ``degrees`` (°C).
+    unit
+        The unit of the stored value, for people reading ``kpis.csv``.
+    higher_is_better
+        True or False; None where neither direction is better (an input, not an outcome).
+    censorable
+        The value can be a lower bound: ``recovery_censored`` (same suffix) says so.
+    plants
+        The plants whose ``run_kpis`` returns it.
+    """
+
+    name: str
+    kind: Kind
+    unit: str
+    higher_is_better: bool | None
+    censorable: bool = False
+    plants: frozenset[str] = SALES
+
+
+def _catalogue(*specs: KpiSpec) -> dict[str, KpiSpec]:
+    return {s.name: s for s in specs}
+
+
+KPIS: Mapping[str, KpiSpec] = _catalogue(
+    KpiSpec("attainment", "share", "share of target", True),
+    KpiSpec("revenue_cv", "ratio", "sd / mean of weekly revenue", False),
+    KpiSpec("revenue_sd", "money_per_week", "EUR/week", False),
+    KpiSpec("gap_iae", "ratio", "mean |gap| / target", False, plants=BOTH),
+    KpiSpec("recovery_weeks", "weeks", "weeks", False, censorable=True, plants=BOTH),
+    KpiSpec("fatigue_mean", "index", "0-1", False),
+    KpiSpec("fatigue_peak", "index", "0-1", False),
+    KpiSpec("motivation_end", "index", "0-1", True),
+    KpiSpec("skill_end", "index", "0-1", True),
+    KpiSpec("satisfaction_end", "index", "0-1", True),
+    KpiSpec("selling_share", "share", "share of paid hours", True),
+    KpiSpec("firefighting_hours", "hours", "hours", False),
+    KpiSpec("lever_hours", "hours", "hours", None),
+    KpiSpec("interventions", "count", "actions", None),
+    KpiSpec("attrition", "count", "people", False),
+    KpiSpec("margin_mean", "share", "share of revenue", True),
+    KpiSpec("gross_profit", "money", "EUR", True),
+    KpiSpec("operating_profit", "money", "EUR", True),
+    KpiSpec("costs_total", "money", "EUR", False),
+    KpiSpec("revenue_total", "money", "EUR", True),
+    KpiSpec("mean_abs_error_c", "degrees", "degC", False, plants=THERMOSTAT),
+    KpiSpec("overshoot_c", "degrees", "degC", False, plants=THERMOSTAT),
+    KpiSpec("swing_c", "degrees", "degC", False, plants=THERMOSTAT),
+    KpiSpec("heater_mean", "index", "0-1 of full power", None, plants=THERMOSTAT),
+)
+
+
+def _base_and_suffix(name: str) -> tuple[str, str]:
+    """``recovery_weeks_2`` -> (``recovery_weeks``, ``_2``); other names have no suffix."""
+    base, _, tail = name.rpartition("_")
+    if base in KPIS and KPIS[base].censorable and tail.isdigit():
+        return base, f"_{tail}"
+    return name, ""
+
+
+def kpi_spec(name: str) -> KpiSpec:
+    """The catalogue entry of ``name`` (recovery after a later shock shares the first's).
+
+    Raises
+    ------
+    KeyError
+        When the KPI is not in the catalogue (a programming error: add its entry to ``KPIS``).
+    """
+    return KPIS[_base_and_suffix(name)[0]]
+
+
+def censored_key(name: str) -> str | None:
+    """The flag saying whether ``name`` is a lower bound (``recovery_censored_2``), or None."""
+    base, suffix = _base_and_suffix(name)
+    spec = KPIS.get(base)
+    if spec is None or not spec.censorable:
+        return None
+    return base.replace("_weeks", "_censored") + suffix
+
+
+def is_censored(summary: Mapping[str, Mapping[str, float]], name: str) -> bool:
+    """Whether KPI ``name`` of one variant's summary is censored (its flag's mean above 0.5).
+
+    ``summary`` is one variant's entry of ``kpis.json``: KPI -> {"mean", "p10", ...}. A
+    recovery counts as censored when most of it is: the median team did not recover in time.
+    """
+    key = censored_key(name)
+    if key is None:
+        return False
+    return float(summary.get(key, {}).get("mean", 0.0)) > 0.5
+
 
 _ROLL_WEEKS = 4  # a month: smooths weekly lumpiness in deal closing without hiding a trend
 _END_WEEKS = 4  # end-of-run states average a month so one week's wobble does not decide them

@@ -119,7 +119,9 @@ class Stream:
             k += 1
             p *= lam / k
             cumulative += p
-            if p < 1e-17 and cumulative < u:  # rounding left u beyond the total: stop
+            # Rounding left u beyond the total: stop once past the mode, where the terms only
+            # shrink (before it, p can start below 1e-17 for rates above ~43 and then grow).
+            if p < 1e-17 and k > lam and cumulative < u:
                 break
         return k
 

@@ -13,7 +13,6 @@ import numpy as np
 
 from thermosim.figures.data import Story
 from thermosim.figures.labels import (
-    degrees,
     euros,
     join,
     number,
@@ -23,6 +22,8 @@ from thermosim.figures.labels import (
     text,
     weeks_text,
 )
+from thermosim.kpi_text import format_kpi
+from thermosim.metrics import is_censored, kpi_spec
 
 # Differences smaller than these are "about the same" on a slide (in the KPI's own unit).
 ALIKE: Mapping[str, float] = {
@@ -111,28 +112,16 @@ def same(story: Story, lang: str, names: Sequence[str], detail: str, value: str)
 
 def revenue(story: Story, lang: str) -> str:
     """Attainment over the run (sales) or the temperature swing (thermostat)."""
-    if story.sales:
-        values = {v: story.kpi(v, "attainment") for v in story.variants}
-        return ranked(
-            story,
-            lang,
-            values,
-            higher_is_better=True,
-            alike=ALIKE["attainment"],
-            show=lambda x: percent(x, lang),
-            template="find.revenue",
-            detail="find.revenue",
-        )
-    values = {v: story.kpi(v, "swing_c") for v in story.variants}
+    kpi = "attainment" if story.sales else "swing_c"
     return ranked(
         story,
         lang,
-        values,
-        higher_is_better=False,
-        alike=ALIKE["swing_c"],
-        show=lambda x: degrees(x, lang),
-        template="find.temperature",
-        detail="find.temperature",
+        {v: story.kpi(v, kpi) for v in story.variants},
+        higher_is_better=bool(kpi_spec(kpi).higher_is_better),
+        alike=ALIKE[kpi],
+        show=lambda x: format_kpi(kpi, x, lang),
+        template="find.revenue" if story.sales else "find.temperature",
+        detail="find.revenue" if story.sales else "find.temperature",
     )
 
 
@@ -219,17 +208,18 @@ def health(story: Story, lang: str) -> str:
     drained = (max(motivation.values()) - min(motivation.values())) / ALIKE["motivation_end"]
     if max(tired, drained) <= 1.0:
         return sentence(same(story, lang, story.variants, "find.health", ""))
-    if tired >= drained:
-        values, higher, template = fatigue, False, "find.fatigue"
-    else:
-        values, higher, template = motivation, True, "find.motivation"
+    kpi, values, template = (
+        ("fatigue_mean", fatigue, "find.fatigue")
+        if tired >= drained
+        else ("motivation_end", motivation, "find.motivation")
+    )
     return ranked(
         story,
         lang,
         values,
-        higher_is_better=higher,
+        higher_is_better=bool(kpi_spec(kpi).higher_is_better),
         alike=-1.0,
-        show=lambda x: percent(x, lang),
+        show=lambda x: format_kpi(kpi, x, lang),
         template=template,
         detail="find.health",
         lead="worst",
@@ -293,8 +283,9 @@ def recovery(story: Story, lang: str, index: int, shock_label: str | None = None
     absorbs the first hit (it may still sag later; the figure shows that).
     """
     suffix = "" if index == 0 else f"_{index + 1}"
-    weeks = {v: story.kpi(v, "recovery_weeks" + suffix) for v in story.variants}
-    censored = {v: story.kpi(v, "recovery_censored" + suffix) > 0.5 for v in story.variants}
+    key = "recovery_weeks" + suffix
+    weeks = {v: story.kpi(v, key) for v in story.variants}
+    censored = {v: is_censored(story.results.kpis.get(v, {}), key) for v in story.variants}
     names = [v for v in story.variants if np.isfinite(weeks[v])]
     left = story.weeks - story.shocks_recoverable()[index].week
     fixed_words = True  # the finding opens with a catalogue word, not a variant's name

@@ -107,7 +107,6 @@ EN: dict[str, str] = {
     "score.lower": "{amount} pts lower",
     "score.faster": "{amount} wk faster",
     "score.slower": "{amount} wk slower",
-    "score.censored": "> {weeks}",
     # control loop
     "loop.goal": "Goal",
     "loop.sees": "What we see",
@@ -214,7 +213,6 @@ EN: dict[str, str] = {
     "waterfall.legend.range": "10–90% of runs",
     "waterfall.legend.reference": "For comparison, same luck",
     "waterfall.footer": "one change at a time, in this order, same luck",
-    "waterfall.points": "{value} pts",
     "waterfall.find.most": "Most of the difference comes from {step} ({amount})",
     "waterfall.find.largest": "The largest part of the difference comes from {step} ({amount})",
     "waterfall.find.against": "{step} moves {kpi} most ({amount}); the whole difference is {total}",

@@ -101,7 +101,6 @@ NL: dict[str, str] = {
     "score.lower": "{amount} ptn lager",
     "score.faster": "{amount} wk sneller",
     "score.slower": "{amount} wk trager",
-    "score.censored": "> {weeks}",
     "loop.goal": "Doel",
     "loop.sees": "Wat we zien",
     "loop.reacts": "Hoe we reageren",
@@ -206,7 +205,6 @@ NL: dict[str, str] = {
     "waterfall.legend.range": "10–90% van de runs",
     "waterfall.legend.reference": "Ter vergelijking, zelfde toeval",
     "waterfall.footer": "één wijziging per stap, in deze volgorde, zelfde toeval",
-    "waterfall.points": "{value} ptn",
     "waterfall.find.most": "Het grootste deel van het verschil komt uit {step} ({amount})",
     "waterfall.find.largest": "Het grootste stuk van het verschil komt uit {step} ({amount})",
     "waterfall.find.against": (

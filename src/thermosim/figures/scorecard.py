@@ -1,9 +1,10 @@
 """The scorecard: the headline KPIs side by side, big, with the differences in words.
 
-Owns which KPIs a trainer compares per plant, how each is written (percent, euros, hours,
-weeks, °C) and which direction is better, when a difference counts (``findings.ALIKE``), and
-the table drawn as text on a slide: one row per KPI, one column per variant (the better value
-in bold), and for two variants a column that spells the difference out ("16 pts higher").
+Owns which KPIs a trainer compares per plant, how a difference between two variants is spelled
+out, when it counts (``findings.ALIKE``), and the table drawn as text on a slide: one row per
+KPI, one column per variant (the better value in bold), and for two variants a column that
+spells the difference out ("16 pts higher"). Values are written by ``kpi_text.format_kpi``;
+which direction is better is the catalogue's (``metrics.KPIS``).
 """
 
 from __future__ import annotations
@@ -18,16 +19,7 @@ from matplotlib.figure import Figure
 
 from thermosim.figures import findings
 from thermosim.figures.data import Story
-from thermosim.figures.labels import (
-    check_lang,
-    degrees,
-    euros,
-    hours,
-    number,
-    percent,
-    points,
-    text,
-)
+from thermosim.figures.labels import check_lang, number, points, text
 from thermosim.figures.style import (
     INK,
     MUTED,
@@ -37,6 +29,8 @@ from thermosim.figures.style import (
     text_width_pt,
     wrap,
 )
+from thermosim.kpi_text import PERCENT_KINDS, format_kpi
+from thermosim.metrics import is_censored, kpi_spec
 from thermosim.results import SavedResults
 
 SALES_ROWS = (
@@ -48,16 +42,8 @@ SALES_ROWS = (
     "operating_profit",
 )
 THERMOSTAT_ROWS = ("mean_abs_error_c", "swing_c", "overshoot_c", "recovery_weeks", "heater_mean")
-HIGHER_IS_BETTER = {
-    "attainment": True,
-    "operating_profit": True,
-    "gross_profit": True,
-    "heater_mean": None,
-}
-MONEY = {"operating_profit", "gross_profit"}
 # A results folder written before costs were modelled has gross profit only: show that instead.
 FALLBACK = {"operating_profit": "gross_profit"}
-FRACTIONS = {"attainment", "revenue_cv", "fatigue_mean", "heater_mean"}
 LABEL_PT, VALUE_PT, HEAD_PT, DIFF_PT = 18.0, 22.0, 18.0, 17.0
 PAD_IN = 0.22
 
@@ -72,27 +58,6 @@ class Row:
     better: str | None  # the variant that does better by a margin that counts
     difference: str  # "b vs a" in words (two variants), else ""
     difference_by: str | None  # who the difference favours
-
-
-def value_text(kpi: str, value: float, lang: str, censored: bool = False) -> str:
-    """A KPI value as the scorecard writes it."""
-    if not np.isfinite(value):
-        return "–"
-    if kpi in FRACTIONS:
-        return percent(value, lang)
-    if kpi == "recovery_weeks":
-        return (
-            text("score.censored", lang, weeks=number(value, lang))
-            if censored
-            else number(value, lang)
-        )
-    if kpi == "firefighting_hours":
-        return hours(value, lang)
-    if kpi in MONEY:
-        return euros(value, lang)
-    if kpi.endswith("_c"):
-        return degrees(value, lang)
-    return number(value, lang, 2)
 
 
 def _alike(story: Story, kpi: str, a: float, b: float, ca: bool, cb: bool) -> bool:
@@ -117,9 +82,9 @@ def _alike(story: Story, kpi: str, a: float, b: float, ca: bool, cb: bool) -> bo
 
 def _better(kpi: str, a: float, b: float, ca: bool, cb: bool) -> int:
     """+1 when b is better than a, -1 when worse, 0 when neither way counts."""
-    if kpi == "recovery_weeks" and ca != cb:
+    if kpi_spec(kpi).censorable and ca != cb:
         return 1 if ca else -1
-    higher = HIGHER_IS_BETTER.get(kpi, False)
+    higher = kpi_spec(kpi).higher_is_better
     if higher is None or a == b:
         return 0
     return 1 if (b > a) == higher else -1
@@ -127,26 +92,20 @@ def _better(kpi: str, a: float, b: float, ca: bool, cb: bool) -> int:
 
 def _difference(kpi: str, a: float, b: float, ca: bool, cb: bool, lang: str) -> str:
     delta = b - a
-    if kpi in FRACTIONS:
+    kind = kpi_spec(kpi).kind
+    if kind in PERCENT_KINDS:
         # The difference of the shown (rounded) values: 50% and 44% differ by 6 points, not 5.
         delta = (round(100 * b) - round(100 * a)) / 100
         return text(
             "score.higher" if delta > 0 else "score.lower", lang, amount=points(delta, lang)
         )
-    if kpi == "recovery_weeks":
+    if kind == "weeks":
         amount = number(abs(delta), lang)
         if ca != cb:
             amount = "≥ " + amount
         faster = cb < ca if ca != cb else delta < 0
         return text("score.faster" if faster else "score.slower", lang, amount=amount)
-    if kpi == "firefighting_hours":
-        amount = hours(abs(delta), lang)
-    elif kpi in MONEY:
-        amount = euros(abs(delta), lang)
-    elif kpi.endswith("_c"):
-        amount = degrees(abs(delta), lang)
-    else:
-        amount = number(abs(delta), lang, 2)
+    amount = format_kpi(kpi, abs(delta), lang)
     return text("score.more" if delta > 0 else "score.less", lang, amount=amount)
 
 
@@ -160,10 +119,7 @@ def score_rows(story: Story, lang: str) -> list[Row]:
     rows = []
     for kpi in kpis:
         values = {v: story.kpi(v, kpi) for v in story.variants}
-        censored = {
-            v: kpi == "recovery_weeks" and story.kpi(v, "recovery_censored") > 0.5
-            for v in story.variants
-        }
+        censored = {v: is_censored(story.results.kpis.get(v, {}), kpi) for v in story.variants}
         better: str | None = None
         difference, by = "", None
         if pair is not None:
@@ -185,7 +141,7 @@ def score_rows(story: Story, lang: str) -> list[Row]:
 def _best_of_many(
     story: Story, kpi: str, values: dict[str, float], censored: dict[str, bool]
 ) -> str | None:
-    higher = HIGHER_IS_BETTER.get(kpi, False)
+    higher = kpi_spec(kpi).higher_is_better
     if higher is None:
         return None
     order = sorted(
@@ -247,7 +203,9 @@ def _draw_table(ax: Axes, story: Story, rows: Sequence[Row], lang: str) -> None:
     names = list(story.variants)
     pair = findings.steering_last(story, names) if len(names) == 2 else None
     labels = [_row_label(story, r.kpi, lang) for r in rows]
-    values = [[value_text(r.kpi, r.values[v], lang, r.censored[v]) for v in names] for r in rows]
+    values = [
+        [format_kpi(r.kpi, r.values[v], lang, censored=r.censored[v]) for v in names] for r in rows
+    ]
     heads = [story.label(v, lang) for v in names]
     diff_head = ""
     if pair is not None:

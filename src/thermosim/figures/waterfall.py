@@ -30,10 +30,6 @@ from thermosim.figures.labels import (
     NumberFormatter,
     PercentFormatter,
     check_lang,
-    degrees,
-    euros,
-    number,
-    percent,
     period_text,
     text,
     variant_label,
@@ -53,6 +49,8 @@ from thermosim.figures.style import (
     text_width_pt,
     variant_looks,
 )
+from thermosim.kpi_text import PERCENT_KINDS, format_kpi
+from thermosim.metrics import kpi_spec
 
 NAME = "waterfall"
 SIZE = "full"  # a waterfall needs the whole slide: no half-slide version
@@ -63,47 +61,26 @@ GAP = 0.6  # extra space between the ladder and the reference bars, in rows
 WHISKER_PT = 2.5
 SPREAD = 1e-9  # a whisker narrower than this share of the axis is no spread: not drawn
 MIN_TICK_GAP_PT = 18.0  # free space between two tick labels on the value axis
-EUROS = frozenset({"operating_profit", "revenue_sd"})
-FRACTIONS = frozenset({"attainment", "gap_iae", "fatigue_mean"})
 
 
 def level_text(kpi: str, value: float, lang: str) -> str:
     """A KPI's value as the waterfall writes it (``€1.4M``, ``88%``, ``0.8 °C``)."""
-    if kpi in EUROS:
-        return euros(value, lang)
-    if kpi in FRACTIONS:
-        return percent(value, lang)
-    if kpi.endswith("_c"):
-        return degrees(value, lang)
-    return number(value, lang, 2)
+    return format_kpi(kpi, value, lang)
 
 
 def change_text(kpi: str, delta: float, lang: str) -> str:
     """A signed change: ``+€152k`` / ``€ +152.000``, ``−3.5 pts`` / ``−3,5 ptn``, ``−1.4 °C``."""
-    if kpi in FRACTIONS:
-        points = 100 * delta
-        words = text(
-            "waterfall.points", lang, value=number(points, lang, 1 if abs(points) < 10 else 0)
-        )
-    elif kpi in EUROS:
-        words = euros(delta, lang)
-    elif kpi.endswith("_c"):
-        words = degrees(delta, lang)
-    else:
-        words = number(delta, lang, 2)
-    if delta > 0 and any(c in "123456789" for c in words):
-        # Dutch writes the sign after the euro sign (€ −0,4 mln), so the plus goes there too.
-        return words.replace("€ ", "€ +", 1) if words.startswith("€ ") else "+" + words
-    return words
+    return format_kpi(kpi, delta, lang, signed=True)
 
 
 def axis_formatter(kpi: str, lang: str) -> Formatter:
-    """The value axis' tick formatter for ``kpi``."""
-    if kpi in EUROS:
+    """The value axis' tick formatter for ``kpi`` (from its kind in the catalogue)."""
+    kind = kpi_spec(kpi).kind
+    if kind in ("money", "money_per_week"):
         return EuroFormatter(lang)
-    if kpi in FRACTIONS:
+    if kind in PERCENT_KINDS:
         return PercentFormatter(lang)
-    if kpi.endswith("_c"):
+    if kind == "degrees":
         return DegreeFormatter(lang)
     return NumberFormatter(lang)
 
