@@ -230,7 +230,7 @@ def test_placeholder_fields_of_a_template() -> None:
 
 
 def plant_kind(saved: SavedResults) -> str:
-    return str(saved.manifest["resolved_scenario"]["plant"]["kind"])
+    return saved.plant
 
 
 @dataclass
@@ -601,8 +601,7 @@ def test_recovery_title_states_the_weeks_to_recover(
     checked = 0
     failures = []
     for name, saved in gallery.saved.items():
-        shocks = saved.manifest["resolved_scenario"].get("shocks") or []
-        if "recovery" not in figures.families_for(plant_kind(saved), shocks):
+        if "recovery" not in figures.families_for(plant_kind(saved), saved.scenario.shocks):
             continue
         weeks = {v: _kpi(saved, v, "recovery_weeks") for v in saved.kpis}
         title = _one_line(gallery.get(name, "recovery", lang, "full").titles())

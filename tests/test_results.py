@@ -8,9 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 import thermosim
 from thermosim import results
+from thermosim.cli import main
+from thermosim.config.scenario import Scenario
 from thermosim.experiment import Experiment
 from thermosim.results import ResultsError, read_results, write_results
 
@@ -41,6 +44,39 @@ def test_writes_every_file_and_reads_back_the_same_numbers(
     assert len(saved.interventions) == sum(
         len(r.interventions) for runs in experiment.runs.values() for r in runs
     )
+
+
+def test_the_scenario_reads_back_as_the_model_that_was_run(
+    experiment: Experiment, tmp_path: Path
+) -> None:
+    saved = read_results(write_results(experiment, tmp_path))
+    assert isinstance(saved.scenario, Scenario)
+    assert saved.scenario == experiment.scenario
+    assert results.hash_of(saved.scenario) == saved.manifest["scenario_hash"]
+    assert saved.variants == tuple(v.name for v in experiment.scenario.variants)
+    assert (saved.seed, saved.reps, saved.weeks) == (5, 3, experiment.scenario.horizon_weeks)
+    assert saved.title("nl") == experiment.scenario.title.nl
+
+
+@pytest.mark.parametrize("damage", ["unknown field", "wrong type"])
+def test_a_scenario_that_no_longer_validates_exits_2_naming_the_manifest(
+    experiment: Experiment, tmp_path: Path, damage: str
+) -> None:
+    folder = write_results(experiment, tmp_path)
+    manifest = folder / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    if damage == "unknown field":
+        data["resolved_scenario"]["variants"][0]["policy"]["gain_of_old"] = 2.0
+    else:
+        data["resolved_scenario"]["horizon_weeks"] = "long"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ResultsError) as caught:
+        read_results(folder)
+    assert caught.value.bad_input and str(manifest) in str(caught.value)
+    outcome = CliRunner().invoke(main, ["figures", str(folder)])
+    assert outcome.exit_code == 2, outcome.output
+    assert "manifest.json" in outcome.output and "Traceback" not in outcome.output
+    assert not (folder / "figures").exists()
 
 
 def test_csv_files_are_identical_for_one_and_two_workers(tmp_path: Path) -> None:

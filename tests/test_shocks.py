@@ -10,7 +10,7 @@ import simpy
 from pydantic import TypeAdapter
 
 from thermosim.config.shocks import Shock
-from thermosim.shocks import ShockSchedule, fire_one_offs
+from thermosim.plant.shocks import ShockSchedule, fire_one_offs
 
 SHOCK = TypeAdapter(Shock)
 

@@ -93,7 +93,7 @@ def frames(results: SavedResults, lang: str = "en", stride: int = 1) -> Iterator
         ylabel = label("axis.revenue" if story.sales else "axis.temperature", lang)
         ax.set_ylabel(ylabel.replace("\n", " ") + (" (k€)" if story.sales else " (°C)"))
         ax.set_xlabel(label("axis.week", lang))
-        fig.suptitle(story.titles.get(lang) or story.scenario, fontsize=24)
+        fig.suptitle(story.title(lang), fontsize=24)
         lines = {
             v: ax.plot(
                 [], [], lw=3.5, label=story.label(v, lang), animated=True, **story.looks[v].line()

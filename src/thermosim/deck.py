@@ -9,7 +9,6 @@ show in the chosen language, computed from each folder's KPIs. python-pptx's def
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,34 +52,6 @@ KEY_FIGURES = {
     "sales": ("revenue-vs-target", "recovery", "firefighting", "team-health"),
     "thermostat": ("revenue-vs-target", "recovery"),
 }
-
-
-@dataclass(frozen=True)
-class Talk:
-    """One results folder, read back, as the deck uses it."""
-
-    folder: Path
-    results: SavedResults
-
-    @property
-    def scenario(self) -> dict[str, object]:
-        """The resolved scenario from the manifest."""
-        value = self.results.manifest.get("resolved_scenario", {})
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def plant(self) -> str:
-        """``sales`` or ``thermostat``."""
-        plant = self.scenario.get("plant", {})
-        return str(plant.get("kind", "sales")) if isinstance(plant, dict) else "sales"
-
-    def title(self, lang: str) -> str:
-        """The scenario's title in ``lang`` (English, or its name, when missing)."""
-        titles = self.scenario.get("title", {})
-        name = str(self.scenario.get("name", self.folder.name))
-        if isinstance(titles, dict):
-            return str(titles.get(lang) or titles.get("en") or name)
-        return name
 
 
 def _fit_placeholders(slide: Slide) -> None:
@@ -129,11 +100,11 @@ def _notes(slide: Slide, words: str) -> None:
         frame.text = words
 
 
-def _ensure_figures(talk: Talk, lang: str) -> None:
+def _ensure_figures(talk: SavedResults, lang: str) -> None:
     names = families_for(talk.plant)
-    missing = [n for n in names if not figure_path(talk.folder, n, lang, "png").is_file()]
+    missing = [n for n in names if not figure_path(talk.path, n, lang, "png").is_file()]
     if missing:
-        write_figures(talk.folder, lang=lang, formats=("png",))
+        write_figures(talk.path, lang=lang, formats=("png",))
 
 
 def _column_widths(columns: Sequence[Sequence[str]], total: int, size: float) -> list[int]:
@@ -164,7 +135,7 @@ def _column_widths(columns: Sequence[Sequence[str]], total: int, size: float) ->
     return widths
 
 
-def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
+def _scorecard_table(slide: Slide, talks: Sequence[SavedResults], lang: str) -> None:
     """A native table (editable in PowerPoint): one row per scenario and variant."""
     columns = [
         "attainment",
@@ -174,7 +145,7 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
         "operating_profit",  # money leads with what is left after salaries, hires, fees
         "gross_profit",
     ]
-    rows = [(t, v) for t in talks if t.plant == "sales" for v in t.results.kpis]
+    rows = [(t, v) for t in talks if t.plant == "sales" for v in t.kpis]
     if not rows:
         return
     width, top = SLIDE_WIDTH - 2 * MARGIN, BODY_TOP
@@ -188,7 +159,7 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
     for j, header in enumerate(headers):
         table.cell(0, j).text = header
     for i, (talk, variant) in enumerate(rows, start=1):
-        kpis = talk.results.kpis[variant]
+        kpis = talk.kpis[variant]
         cells = [talk.title(lang), variant_label(variant, lang)]
         for kpi in columns:
             mean = kpis.get(kpi, {}).get("mean")
@@ -205,10 +176,10 @@ def _scorecard_table(slide: Slide, talks: Sequence[Talk], lang: str) -> None:
                 paragraph.font.size = Pt(14)
 
 
-def revenue_chart_data(talk: Talk, lang: str) -> Any:
+def revenue_chart_data(talk: SavedResults, lang: str) -> Any:
     """Weekly median revenue per variant and the target, as an editable chart's data."""
     data: Any = CategoryChartData()  # type: ignore[no-untyped-call]  # untyped in python-pptx
-    series = talk.results.series
+    series = talk.series
     first = next(iter(series.values()))
     weeks = first["revenue"].shape[1]
     data.categories = [str(week + 1) for week in range(weeks)]
@@ -220,7 +191,7 @@ def revenue_chart_data(talk: Talk, lang: str) -> Any:
     return data
 
 
-def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
+def _chart_slide(prs: PresentationType, talk: SavedResults, lang: str) -> None:
     slide = _new_slide(
         prs, LAYOUT_TITLE_ONLY, say("deck.chart.title", lang, title=talk.title(lang))
     )
@@ -238,8 +209,8 @@ def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     # The figures' colours: each variant's look, and the target black and dashed.
-    story_looks = variant_looks(talk.scenario.get("variants", []))  # type: ignore[arg-type]
-    looks = [story_looks.get(v) for v in talk.results.series]
+    by_name = variant_looks([(v.name, v.preset) for v in talk.scenario.variants])
+    looks = [by_name.get(v) for v in talk.series]
     for i, plot_series in enumerate(chart.plots[0].series):
         plot_series.smooth = False
         line = plot_series.format.line
@@ -250,17 +221,17 @@ def _chart_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
         line.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
         if look is None:
             line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    _notes(slide, chart_notes(talk.results, lang))
+    _notes(slide, chart_notes(talk, lang))
 
 
-def _waterfall_slide(prs: PresentationType, talk: Talk, lang: str) -> None:
+def _waterfall_slide(prs: PresentationType, talk: SavedResults, lang: str) -> None:
     """The waterfall of ``thermosim explain``, when the folder has one (drawn if missing)."""
-    if not (talk.folder / EXPLAIN_FILE).is_file():
+    if not (talk.path / EXPLAIN_FILE).is_file():
         return
-    data = read_explanation(talk.folder)
-    path = figure_path(talk.folder, WATERFALL, lang, "png")
+    data = read_explanation(talk.path)
+    path = figure_path(talk.path, WATERFALL, lang, "png")
     if not path.is_file():
-        write_waterfall(talk.folder, lang, ("png",), data=data)
+        write_waterfall(talk.path, lang, ("png",), data=data)
     slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.waterfall", lang, title=talk.title(lang)))
     _add_picture(slide, path)
     _notes(slide, waterfall_notes(data, lang))
@@ -275,7 +246,7 @@ def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
         When a folder is not a complete results folder.
     """
     check_lang(lang)
-    talks = [Talk(Path(f), read_results(Path(f))) for f in folders]
+    talks = [read_results(Path(f)) for f in folders]
     for talk in talks:
         _ensure_figures(talk, lang)
     prs = Presentation()
@@ -283,27 +254,27 @@ def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
 
     slide = _new_slide(prs, LAYOUT_TITLE, say("deck.title", lang))
     slide.placeholders[1].text = "  ·  ".join(t.title(lang) for t in talks)
-    _notes(slide, title_notes([t.results for t in talks], lang))
+    _notes(slide, title_notes([t for t in talks], lang))
 
     first = talks[0]
     slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.loop", lang))
-    _add_picture(slide, figure_path(first.folder, "control-loop", lang, "png"))
-    _notes(slide, loop_notes(first.results, lang))
+    _add_picture(slide, figure_path(first.path, "control-loop", lang, "png"))
+    _notes(slide, loop_notes(first, lang))
 
     for talk in talks:
         available = families_for(talk.plant)
         for name in KEY_FIGURES[talk.plant]:
-            path = figure_path(talk.folder, name, lang, "png")
+            path = figure_path(talk.path, name, lang, "png")
             if name not in available or not path.is_file():
                 continue
             slide = _new_slide(prs, LAYOUT_TITLE_ONLY, talk.title(lang))
             _add_picture(slide, path)
-            _notes(slide, figure_notes(talk.results, name, lang))
+            _notes(slide, figure_notes(talk, name, lang))
         _waterfall_slide(prs, talk, lang)
 
     slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.scorecard", lang))
     _scorecard_table(slide, talks, lang)
-    _notes(slide, scorecard_notes([t.results for t in talks], lang))
+    _notes(slide, scorecard_notes([t for t in talks], lang))
 
     charted = next((t for t in talks if t.plant == "sales"), None)
     if charted is not None:

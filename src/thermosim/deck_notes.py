@@ -175,47 +175,41 @@ def _each(results: SavedResults, lang: str, kpi: str) -> str:
     return _list(parts, lang)
 
 
-def _weeks(results: SavedResults) -> int:
-    first = next(iter(results.series.values()))
-    return int(next(iter(first.values())).shape[1])
-
-
 def title_notes(all_results: Sequence[SavedResults], lang: str) -> str:
     """Notes of the title slide: what is compared, how many replications."""
     first = all_results[0]
     approaches = _list([variant_label(v, lang, inline=True) for v in first.kpis], lang)
-    scenarios = _list([str(r.manifest.get("scenario", "")) for r in all_results], lang)
+    scenarios = _list([r.name for r in all_results], lang)
     return say(
         "notes.title",
         lang,
         approaches=approaches,
         scenarios=scenarios,
-        reps=first.manifest.get("replications"),
-        seed=first.manifest.get("seed"),
+        reps=first.reps,
+        seed=first.seed,
     )
 
 
 def loop_notes(results: SavedResults, lang: str) -> str:
     """Notes of the control-loop slide: each variant's settings in words."""
     details = []
-    variants = results.manifest.get("resolved_scenario", {}).get("variants", [])
-    for v in variants:
-        policy, perception, levers = v["policy"], v["perception"], v["levers"]
-        integral = policy.get("integral_time_weeks")
+    for v in results.scenario.variants:
+        policy, perception, levers = v.policy, v.perception, v.levers
+        integral = policy.integral_time_weeks
         memory = (
             say("notes.memory", lang, weeks=number(integral, lang))
             if integral
             else say("notes.nomemory", lang)
         )
-        used = [str(x).replace("_", " ") for x in levers.get("repertoire", [])]
+        used = [str(x).replace("_", " ") for x in levers.repertoire]
         details.append(
             say(
                 "notes.loop.variant",
                 lang,
-                name=variant_label(v["name"], lang),
-                delay=_span(float(perception["delay_weeks"]), lang),
-                window=_span(float(perception["window_weeks"]), lang),
-                gain=number(policy["gain"], lang, 1),
+                name=variant_label(v.name, lang),
+                delay=_span(float(perception.delay_weeks), lang),
+                window=_span(float(perception.window_weeks), lang),
+                gain=number(policy.gain, lang, 1),
                 memory=memory,
                 levers=_list(used, lang) if used else say("uses.none", lang),
             )
@@ -241,7 +235,7 @@ def _revenue_notes(results: SavedResults, lang: str) -> str:
         for v in results.kpis
     ]
     swings = _each(results, lang, "revenue_cv")
-    period = say("period.weeks", lang, n=_weeks(results))
+    period = say("period.weeks", lang, n=results.weeks)
     return say("notes.revenue", lang, period=period, list=_list(attained, lang), swings=swings)
 
 
@@ -260,8 +254,7 @@ def _recovery_notes(results: SavedResults, lang: str) -> str:
 
 def figure_notes(results: SavedResults, name: str, lang: str) -> str:
     """Notes for one key figure: the numbers that figure shows."""
-    plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
-    if plant == "thermostat":
+    if results.plant == "thermostat":
         gap = _each(results, lang, "mean_abs_error_c")
         swing = _each(results, lang, "swing_c")
         extra = _recovery_notes(results, lang) if name == "recovery" else ""
@@ -286,9 +279,8 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
     lines = []
     money = False
     for results in all_results:
-        title = str(results.manifest.get("scenario", ""))
-        plant = results.manifest.get("resolved_scenario", {}).get("plant", {}).get("kind", "sales")
-        if plant != "sales":
+        title = results.name
+        if results.plant != "sales":
             lines.append(figure_notes(results, "scorecard", lang))
             continue
         money = True
@@ -314,7 +306,7 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
 def chart_notes(results: SavedResults, lang: str) -> str:
     """Notes of the native chart slide."""
     profit = _each(results, lang, "operating_profit")
-    head = say("notes.chart", lang, reps=results.manifest.get("replications"), profit=profit)
+    head = say("notes.chart", lang, reps=results.reps, profit=profit)
     return f"{head} {_revenue_notes(results, lang)}"
 
 

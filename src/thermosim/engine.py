@@ -2,7 +2,8 @@
 
 Owns the only ``simpy.Environment`` and the random streams of a replication. Reviews run every
 ``policy.review_weeks`` (just after the week turns), the plant works, and the week is booked just
-before it ends; the recorded series are one row per week.
+before it ends; the recorded series are one row per week. It knows a plant only through its
+``PlantSpec`` (``plant/registry.py``) and the ``Plant`` protocol.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ from typing import Any
 import numpy as np
 import simpy
 
-from thermosim.config.scenario import PLANT_METRICS, Scenario, Variant
+from thermosim.config.scenario import Scenario, Variant
 from thermosim.control import Intervention, Loop, Perception, Playbook, Policy, Reference
-from thermosim.plant.base import Decision, Plant
-from thermosim.plant.sales.plant import BOOK_AT, REVIEW_AT, SalesPlant
-from thermosim.plant.thermostat import ThermostatPlant
+from thermosim.plant.base import BOOK_AT, REVIEW_AT, Decision, Plant, PlantSpec
+from thermosim.plant.registry import plant_spec
+from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Stream, named_stream
-from thermosim.shocks import ShockSchedule, fire_one_offs
 
-SHOCK_AT = 0.0015  # one-off shocks land after the review and before the week is planned
 CONTROL_SERIES = ("reference", "perceived", "error", "output")
-WARMUP_COUNTED = ("leads_in", "opportunities_won", "opportunities_lost")
 LOG_CHANGE = 0.1  # a lasting lever moved by at least this much is logged as an intervention
 
 
@@ -41,7 +39,7 @@ class Run:
     events
         SimPy events processed (for benchmarks).
     ledger
-        Conservation counters of the sales plant (empty for the thermostat).
+        The plant's conservation counters (``PlantSpec.ledger``; empty for the thermostat).
     """
 
     scenario: str
@@ -73,27 +71,17 @@ class _LoopSpec:
     who: str  # ``team``, or the member's label in the interventions log
 
 
-def _fixed_reference(scenario: Scenario, metric: str) -> float | None:
-    """The team loop's reference on a ratio metric (margin, satisfaction); None = the target.
-
-    A team steering on a ratio aims at the plant's own gross margin or reference satisfaction
-    (times ``reference.level``); member loops name their own reference instead.
-    """
-    plant = scenario.plant
-    if metric not in ("margin", "satisfaction") or plant.kind != "sales":
-        return None
-    return plant.deals.gross_margin if metric == "margin" else plant.accounts.satisfaction_reference
-
-
-def _loop_specs(scenario: Scenario, variant: Variant) -> list[_LoopSpec]:
+def _loop_specs(spec: PlantSpec[Any, Any], scenario: Scenario, variant: Variant) -> list[_LoopSpec]:
     """One spec for the team's loop, or one per member loop (each with its own reference).
 
-    A member's revenue reference is a multiple of the imposed target, so a new target moves it;
-    a ratio (margin, satisfaction) or a temperature is the member's own fixed value.
+    The team's loop reads the plant's first metric unless told otherwise, and aims at the
+    plant's fixed reference on it (a ratio), or at the target. A member's reference on one of
+    the plant's ``relative_metrics`` (revenue) is a multiple of the imposed target, so a new
+    target moves it; on any other metric (a ratio, a temperature) it is the member's own value.
     """
     if not variant.members:
-        metric = variant.perception.metric or PLANT_METRICS[scenario.plant.kind][0]
-        fixed = _fixed_reference(scenario, metric)
+        metric = variant.perception.metric or spec.metrics[0]
+        fixed = spec.reference_for(scenario.plant, metric)
         return [_LoopSpec(metric, variant.reference.level, fixed, variant.policy.gain, "team")]
     metrics = [m.metric for m in variant.members]
     specs = []
@@ -102,36 +90,34 @@ def _loop_specs(scenario: Scenario, variant: Variant) -> list[_LoopSpec]:
         nth = metrics[: i + 1].count(member.metric)
         who = member.metric if metrics.count(member.metric) == 1 else f"{member.metric}-{nth}"
         gain = variant.policy.gain if member.gain is None else member.gain
-        if member.metric == "revenue":
+        if member.metric in spec.relative_metrics:
             specs.append(_LoopSpec(member.metric, member.reference, None, gain, who))
         else:
             specs.append(_LoopSpec(member.metric, 1.0, member.reference, gain, who))
     return specs
 
 
-def _controllers(scenario: Scenario, variant: Variant, streams: Any) -> list[_Controller]:
+def _controllers(
+    plant_type: PlantSpec[Any, Any], scenario: Scenario, variant: Variant, streams: Any
+) -> list[_Controller]:
     """Build one loop for the team, or one per member loop (fragmented steering).
 
-    On the thermostat every loop reads the temperature and drives its own heater (and cooler),
-    its error normalised by the heater range so that ``gain`` is the loop gain.
+    The loops' error is relative to their reference, or divided by the plant's error scale
+    (the thermostat's heater range, so that ``gain`` is the loop gain).
     """
     plant = scenario.plant
-    scale = plant.heater_lift_c if plant.kind == "thermostat" else None  # None: relative
+    scale = plant_type.error_scale(plant)  # None: relative
     r, pol, ref = variant.perception, variant.policy, variant.reference
     dt = pol.review_weeks
-    specs = _loop_specs(scenario, variant)
+    specs = _loop_specs(plant_type, scenario, variant)
     result = []
     for spec in specs:
-        # Reporting noise is relative to the error scale: the target, or the heater range.
+        # Reporting noise is relative to the error scale: the reference, or the heater range.
         # With the noise mechanism off, reports are exact too.
         if not scenario.mechanisms.noise:
             noise = 0.0
-        elif scale is not None:
-            noise = r.noise * scale
-        elif spec.imposed is not None:
-            noise = r.noise * spec.imposed
         else:
-            noise = r.noise * spec.level * plant.target_eur_per_week  # type: ignore[union-attr]
+            noise = plant_type.noise_sd(plant, r.noise, spec.level, spec.imposed)
         # Each member's reports carry their own noise; the team's (and a member alone on a
         # metric) keep the stream named after the metric.
         stream = spec.metric if spec.who in ("team", spec.metric) else spec.who
@@ -172,8 +158,9 @@ class _Replication:
         self.variant = variant
         self.seed = seed
         self.replication = replication
-        # Week 0 is where recording starts; a sales plant runs its warm-up at negative times.
-        self.warmup = scenario.plant.warmup_weeks if scenario.plant.kind == "sales" else 0
+        self.spec = spec = plant_spec(scenario.plant.kind)
+        # Week 0 is where recording starts; a plant with a warm-up runs it at negative times.
+        self.warmup = spec.warmup_weeks(scenario.plant)
         self.env = simpy.Environment(initial_time=-float(self.warmup))
         noisy = scenario.mechanisms.noise
 
@@ -181,20 +168,10 @@ class _Replication:
             return named_stream(seed, replication, name, noisy)
 
         self.schedule = ShockSchedule(scenario.shocks)
-        self.plant: Plant
-        if scenario.plant.kind == "sales":
-            sales = SalesPlant(
-                self.env, scenario.plant, scenario.mechanisms, self.schedule, streams
-            )
-            self.env.process(fire_one_offs(self.env, self.schedule, sales.shock_one_off, SHOCK_AT))
-            self.plant = sales
-            self.sales: SalesPlant | None = sales
-        else:
-            self.plant = ThermostatPlant(
-                self.env, scenario.plant, self.schedule, streams("process-noise")
-            )
-            self.sales = None
-        self.controllers = _controllers(scenario, variant, streams)
+        self.plant: Plant = spec.build(
+            self.env, scenario.plant, scenario.mechanisms, self.schedule, streams
+        )
+        self.controllers = _controllers(spec, scenario, variant, streams)
         n = scenario.horizon_weeks
         self.rows: dict[str, np.ndarray] = {}
         self.control = {name: np.full(n, np.nan) for name in CONTROL_SERIES}
@@ -213,7 +190,7 @@ class _Replication:
         continuous: dict[str, float] = {}
         pushes: list[dict[str, float]] = []
         started: list[Intervention] = []
-        outputs: list[float] = []
+        outputs: list[float] = []  # each loop's output, for the plant's pressure
         main = None
         for c in self.controllers:
             sample = self.plant.sample(c.loop.metric)
@@ -229,13 +206,7 @@ class _Replication:
                 continuous[lever] = continuous.get(lever, 0.0) + level
             pushes.append(push)
             started.extend(new)
-            # On the sales plant the output asks for overtime only as far as the policy says;
-            # on the thermostat it is the heater power itself.
-            outputs.append(
-                review.output
-                if self.sales is None
-                else self.variant.policy.overtime_share * min(1.0, max(0.0, review.output))
-            )
+            outputs.append(review.output)
         if main is None:
             return
         started.extend(self._planned(now))
@@ -254,7 +225,7 @@ class _Replication:
                 continuous=continuous,
                 pushes=pushes if len(self.controllers) > 1 else [],
                 started=started,
-                pressure=self._pressure(outputs),
+                pressure=self.spec.pressure(outputs, self.variant.policy),
                 gap=review.error if review.perceived is not None else None,
                 goal_shared=_shares_goal(self.variant),
             )
@@ -267,18 +238,6 @@ class _Replication:
             for a in self.variant.levers.schedule
             if a.week <= now < a.week + a.weeks
         ]
-
-    def _pressure(self, outputs: list[float]) -> float:
-        """What the plant gets from the loops' outputs at one review.
-
-        The sales team feels the loops' mean pressure. On the thermostat each loop owns one
-        heater (and cooler) of full range, so the room gets their total power, within -n..n for
-        n loops: a clip at one heater's range would hide loops escalating against each other.
-        """
-        if self.sales is not None:
-            return sum(outputs) / len(outputs)
-        heaters = float(len(outputs))
-        return min(heaters, max(-heaters, sum(outputs)))
 
     def _log_lasting(self, now: float, who: str, push: dict[str, float]) -> None:
         """Log a lasting lever when whoever sets it moves it noticeably."""
@@ -308,9 +267,7 @@ class _Replication:
 
     def _snapshot(self) -> None:
         """What the warm-up produced, so the recorded weeks reconcile with the ledger."""
-        if self.sales is not None:
-            ledger = self.sales.ledger
-            self.warmup_ledger = {f"warmup_{k}": float(getattr(ledger, k)) for k in WARMUP_COUNTED}
+        self.warmup_ledger = self.spec.warmup_ledger(self.plant)
 
     def run(self) -> Run:
         env = self.env
@@ -326,15 +283,8 @@ class _Replication:
         series = dict(self.rows)
         for name, values in self.control.items():
             series[name] = _fill_forward(values)
-        ledger = {}
-        if self.sales is not None:
-            ledger = {
-                k: float(getattr(self.sales.ledger, k))
-                for k in self.sales.ledger.__dataclass_fields__
-            }
-            ledger["leads_open"] = float(sum(len(p.inbox) for p in self.sales.team))
-            ledger.update(self.warmup_ledger)
-            ledger["opportunities_open"] = float(sum(len(p.opportunities) for p in self.sales.team))
+        ledger = self.spec.ledger(self.plant)
+        ledger.update(self.warmup_ledger)
         return Run(
             self.scenario.name,
             self.variant.name,

@@ -19,6 +19,7 @@ from thermosim import metrics
 from thermosim.config.scenario import Scenario
 from thermosim.engine import Run, simulate
 from thermosim.errors import ThermosimError
+from thermosim.plant.registry import plant_spec
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -141,20 +142,21 @@ def run_experiment(
 
 def summarize(scenario: Scenario, seed: int, replications: list[list[Run]]) -> Experiment:
     """Compute per-replication KPIs, their summary, and recovery on the median response."""
+    spec = plant_spec(scenario.plant.kind)
     runs: dict[str, list[Run]] = {v.name: [] for v in scenario.variants}
     per_rep: dict[str, list[dict[str, float]]] = {v.name: [] for v in scenario.variants}
     for rep in replications:
         for run in rep:
             runs[run.variant].append(run)
-            per_rep[run.variant].append(metrics.run_kpis(run.series, plant=scenario.plant.kind))
+            per_rep[run.variant].append(spec.kpis(run.series))
     kpis = {name: metrics.summarize(values) for name, values in per_rep.items()}
-    primary = metrics.PRIMARY_SERIES[scenario.plant.kind]
+    primary = spec.primary_series
     for name, variant_runs in runs.items():
         values = np.array([r.series[primary] for r in variant_runs])
         targets = np.array([r.series["target"] for r in variant_runs])
         for i, week in enumerate(recovery_shock_weeks(scenario), start=1):
             found = metrics.ensemble_recovery(
-                values, targets, week, one_sided=scenario.plant.kind == "sales", seed=seed + i
+                values, targets, week, one_sided=spec.one_sided_recovery, seed=seed + i
             )
             suffix = "" if i == 1 else f"_{i}"
             for kpi, stats in found.items():

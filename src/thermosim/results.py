@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
-from thermosim.config.scenario import Scenario
+from thermosim.config.scenario import Scenario, Variant
 from thermosim.errors import ThermosimError
 from thermosim.experiment import Experiment
 
@@ -249,13 +250,90 @@ def swap_in(staging: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class SavedResults:
-    """A results folder read back: what the figures are drawn from."""
+    """A results folder read back: the one typed view figures, deck, animation and notes use.
+
+    ``scenario`` is the resolved scenario of the manifest as the ``Scenario`` model, so every
+    reader gets typed fields and the model's own defaults; ``manifest`` keeps the rest (hash,
+    versions, created).
+    """
 
     path: Path
     manifest: dict[str, Any]
-    kpis: dict[str, dict[str, dict[str, float]]]
+    scenario: Scenario
+    kpis: dict[str, dict[str, dict[str, float]]]  # variant -> KPI -> mean, p10, p50, p90
     series: dict[str, dict[str, np.ndarray]]  # variant -> name -> (replications, weeks)
     interventions: list[dict[str, str]]
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (also the folder's)."""
+        return self.scenario.name
+
+    @property
+    def plant(self) -> str:
+        """``sales`` or ``thermostat``."""
+        return self.scenario.plant.kind
+
+    @property
+    def sales(self) -> bool:
+        """True for the sales plant, False for the thermostat."""
+        return self.plant == "sales"
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The variants with results, in scenario order."""
+        return tuple(v.name for v in self.scenario.variants if v.name in self.series)
+
+    def variant(self, name: str) -> Variant:
+        """The resolved settings of variant ``name``."""
+        return self.scenario.variant(name)
+
+    @property
+    def seed(self) -> int:
+        """The seed of the run (``--seed`` may differ from the scenario's)."""
+        return int(self.manifest.get("seed", self.scenario.seed))
+
+    @property
+    def reps(self) -> int:
+        """Replications in the series."""
+        return int(next(iter(self.series[self.variants[0]].values())).shape[0])
+
+    @property
+    def weeks(self) -> int:
+        """Weeks in the series."""
+        return int(next(iter(self.series[self.variants[0]].values())).shape[1])
+
+    def title(self, lang: str) -> str:
+        """The scenario's title in ``lang`` (English, or its name, when missing)."""
+        return getattr(self.scenario.title, lang, "") or self.scenario.title.en or self.name
+
+    def values(self, variant: str, name: str) -> np.ndarray:
+        """(replications, weeks) float array of one series."""
+        return np.asarray(self.series[variant][name], dtype=np.float64)
+
+    def kpi(self, variant: str, name: str, stat: str = "mean") -> float:
+        """One KPI statistic (nan when the KPI is missing)."""
+        return float(self.kpis.get(variant, {}).get(name, {}).get(stat, np.nan))
+
+
+def _scenario_of(path: Path, manifest_data: Any) -> Scenario:
+    """The manifest's resolved scenario as the model; a clear error when it no longer fits."""
+    where = path / "manifest.json"
+    resolved = manifest_data.get("resolved_scenario") if isinstance(manifest_data, dict) else None
+    if not isinstance(resolved, dict):
+        raise ResultsError(f"{where} has no resolved_scenario: rerun the scenario", bad_input=True)
+    try:
+        return Scenario.model_validate(resolved)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        at = ".".join(str(part) for part in first["loc"]) or "resolved_scenario"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ResultsError(
+            f"{where}: the resolved scenario does not fit this version of thermosim "
+            f"(resolved_scenario.{at}: {first['msg']}{more}); it was probably written by "
+            "another version: rerun the scenario",
+            bad_input=True,
+        ) from None
 
 
 def read_results(path: Path) -> SavedResults:
@@ -264,7 +342,8 @@ def read_results(path: Path) -> SavedResults:
     Raises
     ------
     ResultsError
-        When the folder or one of its files is missing or unreadable.
+        When the folder or one of its files is missing or unreadable, or its resolved scenario
+        no longer validates (written by another version); ``bad_input`` is True.
     """
     missing = [name for name in FILES if not (path / name).is_file()]
     if missing:
@@ -281,7 +360,8 @@ def read_results(path: Path) -> SavedResults:
         )
     except (OSError, ValueError) as exc:
         raise ResultsError(f"cannot read results in {path}: {exc}", bad_input=True) from None
-    return SavedResults(path, manifest_data, kpis, _series_from_csv(text), actions)
+    scenario = _scenario_of(path, manifest_data)
+    return SavedResults(path, manifest_data, scenario, kpis, _series_from_csv(text), actions)
 
 
 def _series_from_csv(text: str) -> dict[str, dict[str, np.ndarray]]:

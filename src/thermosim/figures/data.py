@@ -1,25 +1,28 @@
-"""What the figures read from a results folder, prepared once: variants, shocks, bands.
+"""What the figures add to a results folder: variant looks, shock marks, bands.
 
-Owns the view of a ``SavedResults`` the figure families share (plant kind, variants in scenario
-order with their settings and looks, shocks with their labels, horizon, footer) and the
-Monte Carlo summaries they draw: trailing 4-week means and 10/50/90% bands over replications.
+``SavedResults`` is the one typed view of a results folder (the resolved scenario as the
+``Scenario`` model, series, KPIs); ``Story`` adds only what the figures draw with it: each
+variant's look and the shocks as the time axis marks them (label, span, the thaw that ends a
+cold snap), and the Monte Carlo summaries: trailing 4-week means (``metrics``' rolling mean and
+window, the KPIs judge the same) and 10/50/90% bands over replications.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from thermosim.config.scenario import Variant
+from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import degrees, number, percent, text, variant_label
 from thermosim.figures.style import LineLook, variant_looks
+from thermosim.metrics import ROLL_WEEKS, rolling_mean
 from thermosim.results import SavedResults
 
 FloatArray = npt.NDArray[np.float64]
-ROLL_WEEKS = 4  # the KPIs judge 4-week means (metrics._ROLL_WEEKS): the figures show the same
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,21 @@ class Band:
 
 @dataclass(frozen=True)
 class Shock:
-    """One shock as the figures mark it."""
+    """One shock as the figures mark it: the scenario's shock and the span it is shaded."""
 
-    kind: str
-    week: float
+    spec: ShockSpec
     end: float | None  # None: lasts to the end of the run
-    spec: Mapping[str, Any]
     undoes: bool = False  # it reverses an earlier shock of the same kind (a thaw)
+
+    @property
+    def kind(self) -> str:
+        """The shock's kind (``lost_account``, ...)."""
+        return self.spec.kind
+
+    @property
+    def week(self) -> float:
+        """Week the shock starts."""
+        return self.spec.week
 
     def label(self, lang: str, size: bool = True) -> str:
         """Short label for the time axis ("key account lost" / "sleutelklant weg").
@@ -47,31 +58,29 @@ class Shock:
         ``size=False`` leaves a temperature change's degrees out (for the loop diagram).
         """
         s = self.spec
-        if self.kind == "lost_account":
-            count = int(s.get("count", 1))
-            if count == 1:
+        if s.kind == "lost_account":
+            if s.count == 1:
                 return text("shock.lost_account", lang)
-            return text("shock.lost_account.many", lang, count=count)
-        if self.kind == "people_leave":
-            count = int(s.get("count", 2))
-            if count == 1:
+            return text("shock.lost_account.many", lang, count=s.count)
+        if s.kind == "people_leave":
+            if s.count == 1:
                 return text("shock.people_leave.one", lang)
-            return text("shock.people_leave", lang, count=count)
-        if self.kind in ("lead_rate", "win_rate", "deal_size", "target_change"):
-            factor = float(s.get("factor", 1.0))
+            return text("shock.people_leave", lang, count=s.count)
+        if s.kind in ("lead_rate", "win_rate", "deal_size", "target_change"):
+            factor = s.factor
             change = ("+" if factor >= 1 else "−") + percent(abs(factor - 1), lang)
-            if self.kind == "target_change":
+            if s.kind == "target_change":
                 key = "shock.target_change." + ("up" if factor >= 1 else "down")
                 return text(key, lang, change=change)
-            return text(f"shock.{self.kind}", lang, change=change)
-        if self.kind == "outside_temperature":
-            delta = float(s.get("delta_c", 0.0))
+            return text(f"shock.{s.kind}", lang, change=change)
+        if s.kind == "outside_temperature":
+            delta = s.delta_c
             change = ("+" if delta >= 0 else "") + degrees(delta, lang, 0) if size else ""
             key = "shock.outside_temperature." + ("up" if delta >= 0 else "down")
             return text(key, lang, change=change).strip()
-        if self.kind == "seasonality":
+        if s.kind == "seasonality":
             return text("shock.seasonality", lang)
-        return self.kind.replace("_", " ")
+        return str(s.kind).replace("_", " ")
 
     @property
     def recoverable(self) -> bool:
@@ -81,48 +90,52 @@ class Shock:
 
 @dataclass(frozen=True)
 class Story:
-    """The parts of a results folder the figures use."""
+    """A results folder as the figures draw it: the typed view plus looks and shock marks."""
 
     results: SavedResults
-    plant: str
-    variants: tuple[str, ...]
-    specs: Mapping[str, Mapping[str, Any]]
     looks: Mapping[str, LineLook]
     shocks: tuple[Shock, ...]
-    weeks: int
-    reps: int
-    seed: int
-    scenario: str
-    titles: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, results: SavedResults) -> Story:
-        """Read the scenario, variants and shocks from a results folder."""
-        resolved: Mapping[str, Any] = results.manifest.get("resolved_scenario", {})
-        specs = list(resolved.get("variants") or [{"name": v} for v in results.series])
-        names = tuple(str(v["name"]) for v in specs if str(v["name"]) in results.series)
-        first = results.series[names[0]]
-        weeks = int(next(iter(first.values())).shape[1])
-        shocks = _pair_up([_shock(s, weeks) for s in resolved.get("shocks") or []])
-        title = resolved.get("title") or {}
+        """The looks of the variants and the marks of the shocks of a results folder."""
+        scenario = results.scenario
+        weeks = results.weeks
         return cls(
             results=results,
-            plant=str((resolved.get("plant") or {}).get("kind", "sales")),
-            variants=names,
-            specs={str(v["name"]): v for v in specs},
-            looks=variant_looks([v for v in specs if str(v["name"]) in names]),
-            shocks=shocks,  # scenario order: recovery KPIs are numbered in it
-            weeks=weeks,
-            reps=int(next(iter(first.values())).shape[0]),
-            seed=int(results.manifest.get("seed", resolved.get("seed", 0))),
-            scenario=str(results.manifest.get("scenario", resolved.get("name", ""))),
-            titles=dict(title) if isinstance(title, Mapping) else {},
+            looks=variant_looks([(v, results.variant(v).preset) for v in results.variants]),
+            # scenario order: recovery KPIs are numbered in it
+            shocks=_pair_up([_shock(s, weeks) for s in scenario.shocks]),
         )
+
+    @property
+    def plant(self) -> str:
+        """``sales`` or ``thermostat``."""
+        return self.results.plant
 
     @property
     def sales(self) -> bool:
         """True for the sales plant, False for the thermostat."""
-        return self.plant == "sales"
+        return self.results.sales
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The variants with results, in scenario order."""
+        return self.results.variants
+
+    @property
+    def weeks(self) -> int:
+        """Weeks simulated."""
+        return self.results.weeks
+
+    @property
+    def reps(self) -> int:
+        """Replications."""
+        return self.results.reps
+
+    def spec(self, variant: str) -> Variant:
+        """The resolved settings of ``variant``."""
+        return self.results.variant(variant)
 
     def shocks_recoverable(self) -> tuple[Shock, ...]:
         """Shocks with a recovery time, in the order metrics numbers them."""
@@ -130,22 +143,29 @@ class Story:
 
     def series(self, variant: str, name: str) -> FloatArray:
         """(replications, weeks) array of one series."""
-        return np.asarray(self.results.series[variant][name], dtype=np.float64)
+        return self.results.values(variant, name)
 
     def kpi(self, variant: str, name: str, stat: str = "mean") -> float:
         """One KPI statistic (nan when the KPI is missing)."""
-        return float(self.results.kpis.get(variant, {}).get(name, {}).get(stat, np.nan))
+        return self.results.kpi(variant, name, stat)
 
     def label(self, variant: str, lang: str, inline: bool = False) -> str:
         """Display name of a variant."""
-        preset = self.specs.get(variant, {}).get("preset")
-        return variant_label(variant, lang, str(preset) if preset else None, inline=inline)
+        return variant_label(variant, lang, self.spec(variant).preset, inline=inline)
+
+    def title(self, lang: str) -> str:
+        """The scenario's title in ``lang`` (its name when that is missing)."""
+        return getattr(self.results.scenario.title, lang) or self.results.name
 
     def footer(self, lang: str, bands: bool = True) -> str:
         """Scenario, replications and seed (and what lines and bands are)."""
-        title = self.titles.get(lang) or self.scenario
         words = text(
-            "footer", lang, title=title, scenario=self.scenario, reps=self.reps, seed=self.seed
+            "footer",
+            lang,
+            title=self.title(lang),
+            scenario=self.results.name,
+            reps=self.reps,
+            seed=self.results.seed,
         )
         return f"{words} · {text('footer.bands', lang)}" if bands else words
 
@@ -160,25 +180,22 @@ class Story:
 
     def people(self) -> str:
         """Team size as text."""
-        plant = self.results.manifest.get("resolved_scenario", {}).get("plant", {})
-        return number(float(plant.get("people", {}).get("team_size", 0)), "en")
+        plant = self.results.scenario.plant
+        return number(float(plant.people.team_size if plant.kind == "sales" else 0), "en")
 
 
-def _shock(spec: Mapping[str, Any], weeks: int) -> Shock:
-    kind = str(spec.get("kind", ""))
-    week = float(spec.get("week", 0.0))
-    duration = spec.get("duration_weeks")
-    if duration is None and spec.get("shape") == "pulse":
-        duration = 4.0  # a pulse without a duration lasts 4 weeks (config/shocks.py)
-    end = None if duration is None else min(float(weeks), week + float(duration))
-    return Shock(kind, week, end, spec)
+def _shock(spec: ShockSpec, weeks: int) -> Shock:
+    active = spec.active_weeks()
+    end = None if active is None else min(float(weeks), spec.week + active)
+    return Shock(spec, end)
 
 
 def _direction(shock: Shock) -> float:
-    if shock.kind == "outside_temperature":
-        return float(shock.spec.get("delta_c", 0.0))
-    if "factor" in shock.spec:
-        return float(shock.spec["factor"]) - 1.0
+    s = shock.spec
+    if s.kind == "outside_temperature":
+        return s.delta_c
+    if s.kind in ("lead_rate", "win_rate", "deal_size", "target_change"):
+        return s.factor - 1.0
     return 0.0
 
 
@@ -195,19 +212,16 @@ def _pair_up(shocks: list[Shock]) -> tuple[Shock, ...]:
                 and _direction(first) * _direction(later) < 0
                 and later.week > first.week
             ):
-                result[i] = Shock(first.kind, first.week, later.week, first.spec)
-                result[j] = Shock(later.kind, later.week, later.end, later.spec, undoes=True)
+                result[i] = Shock(first.spec, later.week)
+                result[j] = Shock(later.spec, later.end, undoes=True)
                 break
     return tuple(result)
 
 
 def rolling(x: FloatArray, window: int = ROLL_WEEKS) -> FloatArray:
-    """Trailing mean along the last axis (the first weeks average what there is)."""
-    csum = np.cumsum(x, axis=-1)
-    sums = csum.copy()
-    sums[..., window:] = csum[..., window:] - csum[..., :-window]
-    counts = np.minimum(np.arange(1, x.shape[-1] + 1), window)
-    result: FloatArray = sums / counts
+    """``metrics.rolling_mean`` of each row: the trailing means the KPIs judge."""
+    rows = np.asarray(x, dtype=np.float64)
+    result: FloatArray = np.apply_along_axis(rolling_mean, -1, rows, window)
     return result
 
 

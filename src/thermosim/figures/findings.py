@@ -48,7 +48,7 @@ ALIKE: Mapping[str, float] = {
 
 def steering_last(story: Story, names: Sequence[str]) -> tuple[str, str]:
     """The pair for "here A does as well as B": the reflex-like variant first, steering second."""
-    calm = [v for v in names if str(story.specs.get(v, {}).get("preset")) == "steered"]
+    calm = [v for v in names if story.spec(v).preset == "steered"]
     other = [v for v in names if v not in calm]
     ordered = other + calm if other and calm else list(names)
     return ordered[0], ordered[1]

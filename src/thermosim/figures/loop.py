@@ -15,6 +15,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from thermosim.config.scenario import Variant
 from thermosim.control.levers import FUNDAMENTAL
 from thermosim.figures import findings
 from thermosim.figures.data import Story
@@ -48,47 +49,36 @@ def _per_variant(
     return lines
 
 
-def _members(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The variant's member loops (empty: one loop for the team)."""
-    return list(spec.get("members") or [])
-
-
-def _metrics(spec: Mapping[str, Any], story: Story) -> list[str]:
+def _metrics(spec: Variant, story: Story) -> list[str]:
     """The metrics the loops read, each once (two members on one metric read one metric).
 
     Member loops read their own metrics; the team's loop reads its perception's metric, or the
     plant's own when unset.
     """
-    members = _members(spec)
-    if members:
-        return list(dict.fromkeys(str(m.get("metric")) for m in members))
+    if spec.members:
+        return list(dict.fromkeys(str(m.metric) for m in spec.members))
     own = "revenue" if story.sales else "temperature"
-    return [str((spec.get("perception") or {}).get("metric") or own)]
+    return [str(spec.perception.metric or own)]
 
 
-def _goal(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
-    members = _members(spec)
-    if members:
-        return [text("loop.goal.members", lang, n=len(members))]
+def _goal(spec: Variant, story: Story, lang: str) -> list[str]:
+    if spec.members:
+        return [text("loop.goal.members", lang, n=len(spec.members))]
     if not story.sales:
         return [story.setpoint_text(lang)]
-    ref = spec.get("reference") or {}
-    kind = str(ref.get("kind", "fixed"))
-    if kind == "eroding":
+    ref = spec.reference
+    if ref.kind == "eroding":
         words = text("loop.goal.eroding", lang)
-    elif kind == "raised":
-        factor = number(float(ref.get("raise_to", 1.0)), lang, 2).rstrip("0").rstrip(",.")
+    elif ref.kind == "raised":
+        factor = number(float(ref.raise_to), lang, 2).rstrip("0").rstrip(",.")
         words = text("loop.goal.raised", lang, factor=factor)
     else:
         words = text("loop.goal.fixed", lang)
-    return [words, text("loop.goal.shared" if ref.get("shared") else "loop.goal.imposed", lang)]
+    return [words, text("loop.goal.shared" if ref.shared else "loop.goal.imposed", lang)]
 
 
-def _sees(
-    spec: Mapping[str, Any], story: Story, lang: str, show_metric: bool, compact: bool
-) -> list[str]:
-    seen = spec.get("perception") or {}
-    delay = float(seen.get("delay_weeks", 0.0))
+def _sees(spec: Variant, story: Story, lang: str, show_metric: bool, compact: bool) -> list[str]:
+    seen = spec.perception
     parts = []
     if show_metric:
         metrics = _metrics(spec, story)
@@ -96,38 +86,37 @@ def _sees(
             parts.append(text("loop.sees.metrics", lang, n=len(metrics)))
         else:
             parts.append(" + ".join(text(f"metric.{m}", lang) for m in metrics))
-    if delay > 0:
-        parts.append(text("loop.sees.late", lang, late=duration(delay, lang)))
+    if seen.delay_weeks > 0:
+        parts.append(text("loop.sees.late", lang, late=duration(float(seen.delay_weeks), lang)))
     else:
         parts.append(text("loop.sees.now", lang))
-    window = duration(float(seen.get("window_weeks", 1.0)), lang)
+    window = duration(float(seen.window_weeks), lang)
     parts.append(text("loop.sees.window", lang, window=window))
     return parts
 
 
-def _reacts(spec: Mapping[str, Any], lang: str) -> list[str]:
-    policy = spec.get("policy") or {}
-    gain = float(policy.get("gain", 0.0))
+def _reacts(spec: Variant, lang: str) -> list[str]:
+    policy = spec.policy
+    gain = float(policy.gain)
     parts = [text("loop.reacts.gain", lang, gain=number(gain, lang, 0 if gain.is_integer() else 1))]
-    memory = policy.get("integral_time_weeks")
+    memory = policy.integral_time_weeks
     if memory:
         parts.append(text("loop.reacts.memory", lang, weeks=duration(float(memory), lang)))
     else:
         parts.append(text("loop.reacts.no_memory", lang))
-    if float(policy.get("deadband") or 0) > 0 or policy.get("control_limit_sigma"):
+    if policy.deadband > 0 or policy.control_limit_sigma:
         parts.append(text("loop.reacts.filter", lang))
-    review = float(policy.get("review_weeks", 1.0))
+    review = float(policy.review_weeks)
     if review != 1.0:
         parts.append(text("loop.reacts.review", lang, every=duration(review, lang)))
     return parts
 
 
-def _does(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
-    levers = spec.get("levers") or {}
-    repertoire = list(levers.get("repertoire") or [])
+def _does(spec: Variant, story: Story, lang: str) -> list[str]:
+    repertoire = list(spec.levers.repertoire)
     if not repertoire:
         return [text("loop.does.heater" if not story.sales else "loop.does.none", lang)]
-    if levers.get("mode") == "episodic":
+    if spec.levers.mode == "episodic":
         return [text("loop.does.fixes", lang, count=len(repertoire))]
     if all(r in FUNDAMENTAL for r in repertoire):
         return [text("loop.does.lasting", lang, count=len(repertoire))]
@@ -136,14 +125,14 @@ def _does(spec: Mapping[str, Any], story: Story, lang: str) -> list[str]:
 
 def differing_parts(story: Story) -> list[str]:
     """Which parts of the loop's settings differ between the variants (for the title)."""
-    specs = [story.specs[v] for v in story.variants]
+    specs = [story.spec(v) for v in story.variants]
 
     def differs(*path: str) -> bool:
         seen = []
         for spec in specs:
             node: Any = spec
             for key in path:
-                node = (node or {}).get(key) if isinstance(node, Mapping) else None
+                node = getattr(node, key)
             seen.append(repr(node))
         return not _same(seen)
 
@@ -168,13 +157,14 @@ def differing_parts(story: Story) -> list[str]:
 
 
 def _boxes(story: Story, lang: str, compact: bool) -> dict[str, Box]:
-    specs = story.specs
+    specs = {v: story.spec(v) for v in story.variants}
     show_metric = not _same([repr(_metrics(specs[v], story)) for v in story.variants])
     plant = "sales" if story.sales else "thermostat"
     if story.sales:
         detail = text("loop.plant_detail.sales", lang, people=story.people())
     else:
-        outside = float(story.results.manifest["resolved_scenario"]["plant"].get("outside_c", 0.0))
+        plant_spec = story.results.scenario.plant
+        outside = float(plant_spec.outside_c if plant_spec.kind == "thermostat" else 0.0)
         detail = text("loop.plant_detail.thermostat", lang, outside=degrees(outside, lang, 0))
     return {
         "goal": Box(

@@ -59,8 +59,9 @@ def draw_target(ax: Axes, x: FloatArray, y: FloatArray, label: str) -> None:
 
 
 def _low_seasons(shock: Shock, weeks: float) -> list[tuple[float, float]]:
-    period = float(shock.spec.get("period_weeks", 52.0))
-    phase = float(shock.spec.get("phase_weeks", 0.0))
+    spec = shock.spec
+    period = float(spec.period_weeks) if spec.kind == "seasonality" else 52.0
+    phase = float(spec.phase_weeks) if spec.kind == "seasonality" else 0.0
     # lead rate x (1 + a sin(2 pi (t - week + phase) / period)): low where the sine is < 0.
     first = shock.week - phase + period / 2
     k = np.floor((0.0 - first) / period)
@@ -94,11 +95,7 @@ def shade_shocks(
         stop = shock.end if shock.end is not None else end
         if shock.undoes:
             # The end of an earlier shock (the thaw after a cold snap): shade only its ramp.
-            stop = shock.week + (
-                float(shock.spec.get("ramp_weeks", 0.0))
-                if shock.spec.get("shape") == "ramp"
-                else 0.0
-            )
+            stop = shock.week + (shock.spec.ramp_weeks if shock.spec.shape == "ramp" else 0.0)
         ax.axvspan(
             shock.week - offset, stop - offset, color=SHADE, alpha=SHADE_ALPHA, lw=0, zorder=0
         )

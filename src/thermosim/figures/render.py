@@ -18,6 +18,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import check_lang
 from thermosim.figures.loop import draw_control_loop
 from thermosim.figures.scorecard import draw_scorecard
@@ -52,20 +53,18 @@ DRAW: Mapping[str, DrawFunction] = {
 }
 
 
-def families_for(
-    plant_kind: str, shocks: Iterable[Mapping[str, Any]] | None = None
-) -> tuple[str, ...]:
+def families_for(plant_kind: str, shocks: Iterable[ShockSpec] | None = None) -> tuple[str, ...]:
     """The figure families that mean something for a plant, in ``FIGURES`` order.
 
     The thermostat has no revenue, people or hours: it gets ``revenue-vs-target`` (temperature
     against the set point, with heater power), ``scorecard``, ``control-loop`` and
-    ``recovery``. Given the scenario's ``shocks`` (dicts with a ``kind``), ``recovery`` is
+    ``recovery``. Given the scenario's ``shocks``, ``recovery`` is
     left out when no shock has a recovery time (none, or only seasonality).
     """
     if plant_kind not in ("sales", "thermostat"):
         raise ValueError(f"unknown plant kind {plant_kind!r}; use sales or thermostat")
     names = [f for f in FIGURES if plant_kind == "sales" or f not in SALES_ONLY]
-    if shocks is not None and not any(s.get("kind") != "seasonality" for s in shocks):
+    if shocks is not None and not any(s.kind != "seasonality" for s in shocks):
         names.remove("recovery")
     return tuple(names)
 
@@ -131,12 +130,10 @@ def write_figures(
             f"unknown figure format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}"
         )
     results = read_results(Path(results_dir))
-    resolved = results.manifest.get("resolved_scenario", {})
-    plant = str(resolved.get("plant", {}).get("kind", "sales"))
     folder = Path(results_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name in families_for(plant, resolved.get("shocks") or []):
+    for name in families_for(results.plant, results.scenario.shocks):
         if name not in DRAW:
             continue
         fig = DRAW[name](results, lang, size)

@@ -77,8 +77,8 @@ EXTRA_LOOKS: tuple[LineLook, ...] = (
 TARGET_LOOK = LineLook(INK, (0, (2.6, 1.6)))
 
 
-def variant_looks(variants: Sequence[Mapping[str, Any]]) -> dict[str, LineLook]:
-    """One look per variant, in scenario order.
+def variant_looks(variants: Sequence[tuple[str, str | None]]) -> dict[str, LineLook]:
+    """One look per variant (name and preset), in scenario order.
 
     A variant gets its preset's look (the reflex is vermillion and solid in every scenario);
     a second variant of the same preset, or one without a known preset, takes the next unused
@@ -86,9 +86,8 @@ def variant_looks(variants: Sequence[Mapping[str, Any]]) -> dict[str, LineLook]:
     """
     looks: dict[str, LineLook] = {}
     used: set[LineLook] = set()
-    for spec in variants:
-        name = str(spec["name"])
-        look = PRESET_LOOKS.get(str(spec.get("preset") or ""), PRESET_LOOKS.get(name))
+    for name, preset in variants:
+        look = PRESET_LOOKS.get(preset or "", PRESET_LOOKS.get(name))
         if look is None or look in used:
             look = next((x for x in EXTRA_LOOKS if x not in used), EXTRA_LOOKS[len(looks) % 5])
         looks[name] = look

@@ -91,8 +91,7 @@ def _heading(ax: Axes, words: str, width_in: float, size: float = HEADING_PT) ->
 
 def _fix_counts(story: Story, variant: str, block: int = 4) -> tuple[list[str], np.ndarray]:
     """Quick fixes started per lever and 4-week block, averaged over replications."""
-    spec = story.specs.get(variant, {})
-    levers = [str(x) for x in (spec.get("levers") or {}).get("repertoire", [])]
+    levers = [str(x) for x in story.spec(variant).levers.repertoire]
     blocks = -(-story.weeks // block)
     counts = np.zeros((len(levers), blocks))
     for row in story.results.interventions:
@@ -114,8 +113,7 @@ def draw_firefighting(results: SavedResults, lang: str = "en", size: str = "full
     fixers = [
         v
         for v in story.variants
-        if story.kpi(v, "interventions") > 0
-        and (story.specs.get(v, {}).get("levers") or {}).get("mode") == "episodic"
+        if story.kpi(v, "interventions") > 0 and story.spec(v).levers.mode == "episodic"
     ]
     with slide_style():
         fig = new_figure(size)

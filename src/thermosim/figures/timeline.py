@@ -45,6 +45,7 @@ from thermosim.figures.style import (
     slide_style,
     slide_text_sizes,
 )
+from thermosim.metrics import is_censored
 from thermosim.results import SavedResults
 
 Handles = list[Artist | tuple[Artist, ...]]
@@ -341,7 +342,7 @@ def _recovery_panel(
             story.label(v, lang),
         )
         weeks = story.kpi(v, "recovery_weeks" + suffix)
-        censored = story.kpi(v, "recovery_censored" + suffix) > 0.5
+        censored = is_censored(story.results.kpis.get(v, {}), "recovery_weeks" + suffix)
         if np.isfinite(weeks) and not censored:
             at = int(np.clip(round(week + weeks), 0, story.weeks - 1))
             ax.plot(
@@ -376,7 +377,7 @@ def _recovery_legend(story: Story, lang: str, single: bool) -> tuple[Handles, li
         weeks = story.kpi(v, "recovery_weeks")
         if not single or not np.isfinite(weeks):
             labels.append(name)
-        elif story.kpi(v, "recovery_censored") > 0.5:
+        elif is_censored(story.results.kpis.get(v, {}), "recovery_weeks"):
             labels.append(
                 text("recovered.never", lang, variant=name, weeks=weeks_text(weeks, lang))
             )

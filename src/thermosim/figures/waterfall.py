@@ -117,9 +117,7 @@ def bars(data: Mapping[str, Any], kpi: str, lang: str) -> tuple[list[Bar], list[
     """The ladder's rows (start, steps, end) and the reference rows, top to bottom."""
     presets = data.get("presets") or {}
     start, end = str(data["start"]), str(data["end"])
-    looks = variant_looks(
-        [{"name": start, "preset": presets.get(start)}, {"name": end, "preset": presets.get(end)}]
-    )
+    looks = variant_looks([(start, presets.get(start)), (end, presets.get(end))])
     rungs = [float(r["kpis"][kpi]) for r in data["rungs"]]
     first = text("waterfall.start", lang, variant=variant_label(start, lang))
     last = text("waterfall.end", lang, variant=variant_label(end, lang))

@@ -4,19 +4,25 @@ Owns the room's physics: ``tau * dT/dt = (T_out - T) + lift(power)``, integrated
 the moments its inputs change (the power is held between reviews), so the room can be checked
 against textbook first-order and P/PI behaviour. Time constant 0 means the room settles at once.
 Positive power heats (``heater_lift_c`` per unit), negative power cools (``cooler_lift_c`` per
-unit; none without a cooler).
+unit; none without a cooler). ``THERMOSTAT`` is its spec: the whole of what the engine knows of it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from functools import partial
 
 import simpy
 
+from thermosim import metrics
+from thermosim.config.control import PolicyConfig
+from thermosim.config.scenario import PLANT_METRICS
+from thermosim.config.shocks import MechanismsConfig
 from thermosim.config.thermostat import ThermostatPlantConfig
-from thermosim.plant.base import Decision
+from thermosim.plant.base import Decision, PlantSpec, StreamFactory
+from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Stream
-from thermosim.shocks import ShockSchedule
 
 
 class ThermostatPlant:
@@ -120,3 +126,51 @@ class ThermostatPlant:
             "outside": self.outside_c(week),
             "heater": self.power,  # total power of every loop's unit; negative = cooling
         }
+
+
+def build(
+    env: simpy.Environment,
+    cfg: ThermostatPlantConfig,
+    mechanisms: MechanismsConfig,
+    schedule: ShockSchedule,
+    streams: StreamFactory,
+) -> ThermostatPlant:
+    """The room, its weather drawn from the ``process-noise`` stream."""
+    return ThermostatPlant(env, cfg, schedule, streams("process-noise"))
+
+
+def pressure(outputs: Sequence[float], policy: PolicyConfig) -> float:
+    """The total power of the loops' heaters.
+
+    Each loop owns one heater (and cooler) of full range, so the room gets their total power,
+    within -n..n for n loops: a clip at one heater's range would hide loops escalating against
+    each other.
+    """
+    heaters = float(len(outputs))
+    return min(heaters, max(-heaters, sum(outputs)))
+
+
+def noise_sd(
+    cfg: ThermostatPlantConfig, noise: float, level: float, imposed: float | None
+) -> float:
+    """Reporting noise relative to the heater range, like the error."""
+    return noise * cfg.heater_lift_c
+
+
+def error_scale(cfg: ThermostatPlantConfig) -> float | None:
+    """Every loop's error is normalised by the heater range, so ``gain`` is the loop gain."""
+    return cfg.heater_lift_c
+
+
+THERMOSTAT: PlantSpec[ThermostatPlantConfig, ThermostatPlant] = PlantSpec(
+    kind="thermostat",
+    metrics=PLANT_METRICS["thermostat"],
+    build=build,
+    required_series=metrics.REQUIRED_SERIES["thermostat"],
+    primary_series=metrics.PRIMARY_SERIES["thermostat"],
+    kpis=partial(metrics.run_kpis, plant="thermostat"),
+    pressure=pressure,
+    noise_sd=noise_sd,
+    error_scale=error_scale,
+    figure_families=("revenue-vs-target", "scorecard", "control-loop", "recovery"),
+)

@@ -4,7 +4,7 @@ Owns the processes of the design (lead arrivals, one weekly work process per sal
 orders, hiring) and the state they share. The engine reads metrics with ``sample`` and
 ``record`` and pushes decisions in with ``apply``; shocks arrive through ``shock_one_off`` and the
 schedule's multipliers. Times: a week runs from t to t+1; reviews happen at t + REVIEW_AT,
-planning at t + PLAN_AT, and the week is booked at t + BOOK_AT.
+planning at t + PLAN_AT, and the week is booked at t + BOOK_AT (all in ``plant.base``).
 """
 
 from __future__ import annotations
@@ -18,22 +18,17 @@ import simpy
 
 from thermosim.config.sales import SalesPlantConfig
 from thermosim.config.shocks import LostAccountShock, MechanismsConfig, PeopleLeaveShock
-from thermosim.plant.base import Decision
+from thermosim.plant.base import PLAN_AT, Decision, StreamFactory
 from thermosim.plant.sales import people as pp
 from thermosim.plant.sales.accounts import Accounts
 from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
-from thermosim.plant.sales.work import TeamWeek, WeekPlan, team_week, work_pipeline
+from thermosim.plant.sales.work import TeamWeek, WeekContext, WeekPlan, team_week, work_pipeline
+from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Decisions, Stream
-from thermosim.shocks import ShockSchedule
 
-REVIEW_AT = 0.001
-PLAN_AT = 0.002
-BOOK_AT = 0.999
 HANDOVER_SURVIVAL = 0.5  # share of a leaver's deals a colleague can take over (assumed)
 MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews
-
-StreamFactory = Callable[[str], Stream]
 
 
 class SalesPlant:
@@ -80,7 +75,8 @@ class SalesPlant:
         self.max_team = cfg.people.max_team_size or round(cfg.people.team_size * 1.2)
         self.vacancies_open = 0
         self._next_owner = 0  # round-robin lead routing
-        self._team_week: tuple[float, TeamWeek] | None = None  # shared by everyone this week
+        # shared by everyone this week: its time, terms and context
+        self._team_week: tuple[float, TeamWeek, WeekContext] | None = None
         self._contracted_hours = cfg.time.contracted_hours_per_week
         self._coaching_fee_eur = cfg.costs.coaching_eur_per_person_week
         self._care_planned_per_person = (
@@ -197,16 +193,30 @@ class SalesPlant:
                 return
             yield self.env.timeout(1.0)
 
+    def _week_context(self) -> WeekContext:
+        """What this week's work reads from the plant, taken when the first person starts."""
+        return WeekContext(
+            self.cfg,
+            self.mech,
+            self.levers,
+            self.schedule,
+            self.pressure,
+            self.week.changes,
+            self.ledger,
+            self.decide,
+        )
+
     def _work_one_week(self, person: Person) -> None:
         now = self.env.now
         if self._team_week is None or self._team_week[0] != now:
-            self._team_week = (now, team_week(self, now))
+            context = self._week_context()
+            self._team_week = (now, team_week(context, now), context)
             # A training day is booked once for the team, whoever is in it.
             fee = self.cfg.costs.training_fee_eur_per_day
             self.week.fees_eur += fee * self._team_week[1].plan.training
-        tw = self._team_week[1]
+        _, tw, context = self._team_week
         plan = tw.plan_for_person()
-        closes = work_pipeline(person, self, plan, tw, now)
+        closes = work_pipeline(person, context, plan, tw, now)
         self._book_hours(plan)
         for delay, value_eur, margin, won in closes:
             self.env.timeout(delay).callbacks.append(self._closer(value_eur, margin, won))

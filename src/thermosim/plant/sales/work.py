@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
-from thermosim.config.sales import PipelineDisciplinePrice
+from thermosim.config.sales import PipelineDisciplinePrice, SalesPlantConfig
+from thermosim.config.shocks import MechanismsConfig
+from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.people import approach, effectiveness
-from thermosim.plant.sales.state import Lead, Opportunity, Person
-
-if TYPE_CHECKING:
-    from thermosim.plant.sales.plant import SalesPlant
+from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person
+from thermosim.plant.shocks import ShockSchedule
+from thermosim.random_streams import Decisions
 
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
@@ -28,6 +28,24 @@ _PROGRESS = attrgetter("progress")  # the triage order (C-level key: this sort r
 
 def _clip(x: float, high: float = 1.0) -> float:
     return min(high, max(0.0, x))
+
+
+@dataclass(frozen=True, slots=True)
+class WeekContext:
+    """What the work of one week reads from the plant (the ledger and decisions it updates too).
+
+    Taken once a week, when the first person starts working, so the work functions need not
+    know the ctx.
+    """
+
+    cfg: SalesPlantConfig
+    mech: MechanismsConfig
+    levers: TeamLevers
+    schedule: ShockSchedule
+    pressure: float  # management pressure from the last review (0..1)
+    changes: float  # changes of plan noticed so far this week (interruptions)
+    ledger: Ledger  # the plant's conservation counters (updated in place)
+    decide: Decisions  # yes/no outcomes (random, or evenly spread with noise off)
 
 
 @dataclass(slots=True)
@@ -70,19 +88,19 @@ class TeamWeek:
         )
 
 
-def team_week(plant: SalesPlant, week: float) -> TeamWeek:
+def team_week(ctx: WeekContext, week: float) -> TeamWeek:
     """Everything about this week that does not depend on the person (computed once a week)."""
-    d = plant.cfg.deals
-    prices = plant.cfg.levers
-    levers = plant.levers
+    d = ctx.cfg.deals
+    prices = ctx.cfg.levers
+    levers = ctx.levers
     levels = levers.levels(week)
     discount = levers.discount(week)
     # Customers who remember a discount wait for the next one: a quick fix that turns against
     # itself (part of the fading-fixes mechanism).
-    waiting = max(0.0, levers.discount_memory - discount) if plant.mech.fading_fixes else 0.0
+    waiting = max(0.0, levers.discount_memory - discount) if ctx.mech.fading_fixes else 0.0
     win_base = (
         d.win_probability
-        * plant.schedule.factor("win_rate", week)
+        * ctx.schedule.factor("win_rate", week)
         * (1.0 + d.discount_win_lift * discount)
         * max(0.0, 1.0 - prices.discount_push.wait_penalty * waiting)
     )
@@ -95,10 +113,10 @@ def team_week(plant: SalesPlant, week: float) -> TeamWeek:
     discipline = _clip(levels.get("pipeline_discipline", 0.0))
     visibility = prices.extra_reporting.visibility_weeks * _clip(levels.get("extra_reporting", 0.0))
     return TeamWeek(
-        plan=plan_week(plant, week),
-        screen=_Screen(discipline, prices.pipeline_discipline, plant.mech.noise),
+        plan=plan_week(ctx, week),
+        screen=_Screen(discipline, prices.pipeline_discipline, ctx.mech.noise),
         win_base=win_base,
-        size=plant.schedule.factor("deal_size", week) * (1.0 - discount),
+        size=ctx.schedule.factor("deal_size", week) * (1.0 - discount),
         margin=(d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0,
         early_from=1.0 - pull / d.cycle_weeks if pull > 0.0 else 2.0,
         rushed_close=1.0 - prices.rushed_close_win_loss,
@@ -106,19 +124,19 @@ def team_week(plant: SalesPlant, week: float) -> TeamWeek:
     )
 
 
-def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
+def plan_week(ctx: WeekContext, week: float) -> WeekPlan:
     """Divide a salesperson's week: imposed hours first, then protected time, selling the rest.
 
     Every person gets the same plan: levers and pressure act on the whole team.
     """
-    t = plant.cfg.time
-    prices = plant.cfg.levers
-    lev = plant.levers
+    t = ctx.cfg.time
+    prices = ctx.cfg.levers
+    lev = ctx.levers
     contracted = t.contracted_hours_per_week
-    cost = plant.mech.fix_time_cost
+    cost = ctx.mech.fix_time_cost
     training = lev.training_this_week(week)
     levels = lev.levels(week)
-    paid = contracted + t.max_overtime_hours_per_week * plant.pressure
+    paid = contracted + t.max_overtime_hours_per_week * ctx.pressure
     admin = t.admin_share * contracted
     discipline_hours = prices.pipeline_discipline.admin_hours * _clip(
         levels.get("pipeline_discipline", 0.0)
@@ -174,7 +192,7 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
             "internal": internal,
         },
         blitz_leads=blitz / prices.call_blitz.hours_per_lead,
-        interruptions=plant.week.changes,
+        interruptions=ctx.changes,
         coaching_level=coaching / coaching_full if coaching_full > 0 else 0.0,
         improvement_level=improvement / improvement_planned if improvement_planned > 0 else 1.0,
         training=training,
@@ -186,7 +204,7 @@ def plan_week(plant: SalesPlant, week: float) -> WeekPlan:
 
 
 def work_pipeline(
-    person: Person, plant: SalesPlant, plan: WeekPlan, tw: TeamWeek, week: float
+    person: Person, ctx: WeekContext, plan: WeekPlan, tw: TeamWeek, week: float
 ) -> list[tuple[float, float, float, bool]]:
     """Spend one person's selling hours on leads and opportunities.
 
@@ -196,9 +214,9 @@ def work_pipeline(
         Opportunities that close this week, to be booked at ``now + delay``: the revenue they
         bring (0 for a loss) and whether they count as won.
     """
-    d = plant.cfg.deals
+    d = ctx.cfg.deals
     hours = plan.hours
-    eff = effectiveness(person, week, plant.cfg.people)
+    eff = effectiveness(person, week, ctx.cfg.people)
     skill = max(0.05, person.skill)
     capacity = hours["selling"] * eff
     # The hours a deal gets are the team's working standard, which may have eroded below what
@@ -208,26 +226,26 @@ def work_pipeline(
         len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
     )
     served = 1.0 if demand <= capacity else capacity / demand
-    if plant.mech.adaptive_standard and served < 1.0:
+    if ctx.mech.adaptive_standard and served < 1.0:
         # Oliva & Sterman 2001: under load people spend less time per deal than the standard,
         # and the standard drifts toward the time actually spent. With slack they work to the
         # (lower) standard, so nothing pulls it back up: the erosion outlasts the overload.
         person.standard = approach(
-            person.standard, person.standard * served, plant.cfg.people.standard_erosion_weeks
+            person.standard, person.standard * served, ctx.cfg.people.standard_erosion_weeks
         )
     used = min(hours["selling"], demand / eff if eff > 0 else 0.0)
     hours["idle"] = hours["selling"] - used
     hours["selling"] = used
 
-    ledger = plant.ledger
+    ledger = ctx.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
     chance = d.qualify_probability * rushed
     screen = tw.screen
     screening = screen.drop > 0.0
     fresh: list[Opportunity] = []  # qualified now: worked from next week
     for lead in person.inbox:
-        if plant.decide(lead.u_qualify, chance * lead.quality, "qualify") and (
-            screening is False or screen.keeps(lead, plant)
+        if ctx.decide(lead.u_qualify, chance * lead.quality, "qualify") and (
+            screening is False or screen.keeps(lead, ctx)
         ):
             fresh.append(Opportunity(lead, week, lead.quality * screen.quality))
             ledger.leads_qualified += 1
@@ -241,7 +259,7 @@ def work_pipeline(
         win_factor *= person.standard**d.time_quality_elasticity
     size, margin = tw.size, tw.margin
     neglect_limit = tw.neglect_limit
-    expected_values = not plant.mech.noise
+    expected_values = not ctx.mech.noise
     cycle = d.cycle_weeks
     # A pull-forward closes deals within this much progress of their close now, rushed.
     early_from = min(1.0, tw.early_from)
@@ -265,7 +283,7 @@ def work_pipeline(
             if opp.progress < 1.0:
                 chance *= rushed_close
                 ledger.opportunities_pulled += 1
-            won = plant.decide(lead.u_win, chance, "win")
+            won = ctx.decide(lead.u_win, chance, "win")
             value = lead.value_eur * size
             # Noise off is the mean-field model: every close books its expected revenue (what is
             # left of weekly variation comes from whole deals closing); the count of wins still
@@ -300,12 +318,12 @@ class _Screen:
             # Expected wins kept over leads kept, for a win chance below 1 - drop.
             self.quality = (1.0 - (1.0 - self.accuracy) * self.drop) / (1.0 - self.drop)
 
-    def keeps(self, lead: Lead, plant: SalesPlant) -> bool:
+    def keeps(self, lead: Lead, ctx: WeekContext) -> bool:
         """Whether the screen keeps ``lead`` (one uniform of its own luck decides)."""
         if self.drop <= 0.0:
             return True
         if not self.noisy:
-            return not plant.decide(lead.u_screen, self.drop, "screen")
+            return not ctx.decide(lead.u_screen, self.drop, "screen")
         u = lead.u_screen
         if u < self.accuracy:  # read right: drop the least likely to win
             return lead.u_win < 1.0 - self.drop
