@@ -39,29 +39,31 @@ class _ShockBase(Section):
         return self.duration_weeks
 
 
-class _FactorShock(_ShockBase):
+class FactorShock(_ShockBase):
+    """A shock that multiplies one plant quantity by ``factor`` (its kind says which)."""
+
     factor: float = Field(..., ge=0, le=100, description="Multiplier at full size (0.7 = -30%).")
 
 
-class LeadRateShock(_FactorShock):
+class LeadRateShock(FactorShock):
     """Market downturn or boom: the lead rate is multiplied by factor."""
 
     kind: Literal["lead_rate"]
 
 
-class WinRateShock(_FactorShock):
+class WinRateShock(FactorShock):
     """Competitor entry: win chances are multiplied by factor."""
 
     kind: Literal["win_rate"]
 
 
-class DealSizeShock(_FactorShock):
+class DealSizeShock(FactorShock):
     """Price pressure: deal values are multiplied by factor."""
 
     kind: Literal["deal_size"]
 
 
-class TargetChangeShock(_FactorShock):
+class TargetChangeShock(FactorShock):
     """Management imposes a new target: the target is multiplied by factor."""
 
     kind: Literal["target_change"]

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thermosim.config.scenario import Variant
+from thermosim.config.shocks import FactorShock
 from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import degrees, number, percent, text, variant_label
 from thermosim.figures.style import LineLook, variant_looks
@@ -66,7 +67,7 @@ class Shock:
             if s.count == 1:
                 return text("shock.people_leave.one", lang)
             return text("shock.people_leave", lang, count=s.count)
-        if s.kind in ("lead_rate", "win_rate", "deal_size", "target_change"):
+        if isinstance(s, FactorShock):  # any multiplier: its label says by how much
             factor = s.factor
             change = ("+" if factor >= 1 else "−") + percent(abs(factor - 1), lang)
             if s.kind == "target_change":
@@ -194,7 +195,7 @@ def _direction(shock: Shock) -> float:
     s = shock.spec
     if s.kind == "outside_temperature":
         return s.delta_c
-    if s.kind in ("lead_rate", "win_rate", "deal_size", "target_change"):
+    if isinstance(s, FactorShock):
         return s.factor - 1.0
     return 0.0
 
