@@ -99,7 +99,8 @@ class OutsideTemperatureShock(_ShockBase):
     delta_c: float = Field(..., ge=-100, le=100, description="Change in degC (negative = colder).")
 
 
-Shock = Annotated[
+# Every shock model (plain union, for code that takes any of them); ``Shock`` picks one by kind.
+AnyShock = (
     LeadRateShock
     | WinRateShock
     | DealSizeShock
@@ -107,9 +108,9 @@ Shock = Annotated[
     | LostAccountShock
     | PeopleLeaveShock
     | SeasonalityShock
-    | OutsideTemperatureShock,
-    Field(discriminator="kind"),
-]
+    | OutsideTemperatureShock
+)
+Shock = Annotated[AnyShock, Field(discriminator="kind")]
 
 
 class MechanismsConfig(Section):

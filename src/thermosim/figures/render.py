@@ -25,6 +25,7 @@ from thermosim.figures.scorecard import draw_scorecard
 from thermosim.figures.style import DPI, SIZES, check_size, slide_style
 from thermosim.figures.team import draw_firefighting, draw_team_health, draw_time_allocation
 from thermosim.figures.timeline import draw_cumulative_gap, draw_recovery, draw_revenue_vs_target
+from thermosim.plant.registry import plant_spec
 from thermosim.results import SavedResults, read_results
 
 FIGURES: tuple[str, ...] = (
@@ -38,7 +39,6 @@ FIGURES: tuple[str, ...] = (
     "recovery",
 )
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-SALES_ONLY = frozenset({"cumulative-gap", "firefighting", "team-health", "time-allocation"})
 
 DrawFunction = Callable[[SavedResults, str, str], Figure]
 DRAW: Mapping[str, DrawFunction] = {
@@ -56,14 +56,15 @@ DRAW: Mapping[str, DrawFunction] = {
 def families_for(plant_kind: str, shocks: Iterable[ShockSpec] | None = None) -> tuple[str, ...]:
     """The figure families that mean something for a plant, in ``FIGURES`` order.
 
-    The thermostat has no revenue, people or hours: it gets ``revenue-vs-target`` (temperature
-    against the set point, with heater power), ``scorecard``, ``control-loop`` and
-    ``recovery``. Given the scenario's ``shocks``, ``recovery`` is
-    left out when no shock has a recovery time (none, or only seasonality).
+    The plant's spec says which (``PlantSpec.figure_families``): the thermostat has no revenue,
+    people or hours, so it gets ``revenue-vs-target`` (temperature against the set point, with
+    heater power), ``scorecard``, ``control-loop`` and ``recovery``. Given the scenario's
+    ``shocks``, ``recovery`` is left out when no shock has a recovery time (none, or only
+    seasonality). An unknown kind is a ValueError naming it.
     """
-    if plant_kind not in ("sales", "thermostat"):
-        raise ValueError(f"unknown plant kind {plant_kind!r}; use sales or thermostat")
-    names = [f for f in FIGURES if plant_kind == "sales" or f not in SALES_ONLY]
+    # None: every family the figures draw means something for the plant.
+    offered = plant_spec(plant_kind).figure_families
+    names = [f for f in FIGURES if offered is None or f in offered]
     if shocks is not None and not any(s.kind != "seasonality" for s in shocks):
         names.remove("recovery")
     return tuple(names)

@@ -150,8 +150,8 @@ class PlantSpec(Generic[CfgT, PlantT]):
     one_sided_recovery
         Whether recovery counts only shortfalls (the target is a floor), not overshoot.
     figure_families
-        Figure families that mean something for the plant (names only; the figures keep their
-        own list in ``figures/render.py``, checked equal by the tests).
+        Figure families that mean something for the plant (names only; None = every family
+        the figures can draw). ``figures.render.families_for`` reads it.
     """
 
     kind: str
@@ -171,4 +171,4 @@ class PlantSpec(Generic[CfgT, PlantT]):
     ledger: Callable[[PlantT], dict[str, float]] = _no_ledger
     warmup_ledger: Callable[[PlantT], dict[str, float]] = _no_ledger
     one_sided_recovery: bool = False
-    figure_families: tuple[str, ...] = ()
+    figure_families: tuple[str, ...] | None = None

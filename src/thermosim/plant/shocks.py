@@ -14,25 +14,12 @@ from typing import Any
 import simpy
 
 from thermosim.config.shocks import (
-    DealSizeShock,
-    LeadRateShock,
+    AnyShock,
+    FactorShock,
     LostAccountShock,
     OutsideTemperatureShock,
     PeopleLeaveShock,
     SeasonalityShock,
-    TargetChangeShock,
-    WinRateShock,
-)
-
-AnyShock = (
-    LeadRateShock
-    | WinRateShock
-    | DealSizeShock
-    | TargetChangeShock
-    | LostAccountShock
-    | PeopleLeaveShock
-    | SeasonalityShock
-    | OutsideTemperatureShock
 )
 
 
@@ -72,9 +59,7 @@ class ShockSchedule:
             if isinstance(shock, SeasonalityShock):
                 phase = 2.0 * math.pi * (week - shock.week + shock.phase_weeks) / shock.period_weeks
                 result *= 1.0 + s * shock.amplitude * math.sin(phase)
-            elif isinstance(
-                shock, LeadRateShock | WinRateShock | DealSizeShock | TargetChangeShock
-            ):
+            elif isinstance(shock, FactorShock):
                 result *= 1.0 + s * (shock.factor - 1.0)
         return result
 

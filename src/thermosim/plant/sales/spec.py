@@ -22,16 +22,6 @@ from thermosim.plant.sales.plant import SalesPlant
 from thermosim.plant.shocks import ShockSchedule, fire_one_offs
 
 WARMUP_COUNTED = ("leads_in", "opportunities_won", "opportunities_lost")
-ALL_FIGURES = (
-    "revenue-vs-target",
-    "cumulative-gap",
-    "firefighting",
-    "team-health",
-    "time-allocation",
-    "scorecard",
-    "control-loop",
-    "recovery",
-)
 
 
 def build(
@@ -106,5 +96,5 @@ SALES: PlantSpec[SalesPlantConfig, SalesPlant] = PlantSpec(
     ledger=ledger,
     warmup_ledger=warmup_ledger,
     one_sided_recovery=True,
-    figure_families=ALL_FIGURES,
+    figure_families=None,  # the sales plant has every series the figures draw
 )
