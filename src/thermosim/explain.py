@@ -28,9 +28,9 @@ from thermosim.config.presets import PRESETS
 from thermosim.config.scenario import Scenario, Variant, deep_merge
 from thermosim.errors import ScenarioError
 from thermosim.experiment import Experiment, ProgressCallback, run_experiment
-from thermosim.results import ResultsError, hash_of
+from thermosim.results import EXPLAIN_FILE, ResultsError, hash_of
 
-FILE = "explain.json"
+FILE = EXPLAIN_FILE  # the name results.py keeps when a run replaces the folder
 STATS = ("mean", "p10", "p50", "p90")
 HEADLINE: Mapping[str, tuple[str, ...]] = {
     "sales": ("attainment", "operating_profit", "revenue_sd", "fatigue_mean"),

@@ -159,8 +159,9 @@ def is_censored(summary: Mapping[str, Mapping[str, float]], name: str) -> bool:
     return float(summary.get(key, {}).get("mean", 0.0)) > 0.5
 
 
-_ROLL_WEEKS = 4  # a month: smooths weekly lumpiness in deal closing without hiding a trend
-ROLL_WEEKS = _ROLL_WEEKS  # public: the figures show the same trailing means the KPIs judge
+# A month: smooths weekly lumpiness in deal closing without hiding a trend. Public: the figures
+# show the same trailing means the KPIs judge.
+ROLL_WEEKS = 4
 _END_WEEKS = 4  # end-of-run states average a month so one week's wobble does not decide them
 
 
@@ -208,7 +209,7 @@ def recovery_weeks(
     target: npt.ArrayLike,
     shock_week: float,
     *,
-    window: int = _ROLL_WEEKS,
+    window: int = ROLL_WEEKS,
     band: float = 0.05,
     hold: int = 4,
     one_sided: bool = False,
@@ -271,10 +272,10 @@ def recovery_weeks(
 
 
 def _gap_iae(primary: FloatArray, target: FloatArray) -> float:
-    rp, rt = rolling_mean(primary, _ROLL_WEEKS), rolling_mean(target, _ROLL_WEEKS)
+    rp, rt = rolling_mean(primary, ROLL_WEEKS), rolling_mean(target, ROLL_WEEKS)
     # Skip the weeks whose trailing window is not yet full, but keep at least the last week so
     # very short measured ranges still get a (partial-window) value.
-    skip = min(_ROLL_WEEKS - 1, primary.size - 1)
+    skip = min(ROLL_WEEKS - 1, primary.size - 1)
     rp, rt = rp[skip:], rt[skip:]
     # Weeks with a zero target have no relative scale; they are left out rather than counted
     # as perfect or infinite (|.| so a set point below 0 degC still scales by its magnitude).
@@ -444,8 +445,8 @@ def ensemble_recovery(
 
     # Each replication's 4-week means first, then the median over replications: the median of
     # weekly revenue would sit below the typical month (weekly revenue is skewed by big deals).
-    p = np.array([rolling_mean(row, _ROLL_WEEKS) for row in p])
-    t = np.array([rolling_mean(row, _ROLL_WEEKS) for row in t])
+    p = np.array([rolling_mean(row, ROLL_WEEKS) for row in p])
+    t = np.array([rolling_mean(row, ROLL_WEEKS) for row in t])
 
     def measure(rows: npt.NDArray[np.intp]) -> tuple[float, bool]:
         return recovery_weeks(
