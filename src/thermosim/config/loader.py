@@ -26,8 +26,8 @@ MAX_EXTENDS_DEPTH = 8
 
 
 def shipped_dir() -> Path:
-    """Folder of the scenarios shipped with thermosim."""
-    return Path(str(resources.files("thermosim.scenarios")))
+    """Folder of the scenarios shipped with thermosim (symbolic links resolved)."""
+    return Path(str(resources.files("thermosim.scenarios"))).resolve()
 
 
 def shipped_names() -> list[str]:
@@ -35,12 +35,11 @@ def shipped_names() -> list[str]:
     return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
 
 
-def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    """Turn a shipped scenario name or a path into the file to read.
+def resolve_path(name_or_path: str | Path) -> Path:
+    """Turn a scenario named on the command line (a path or a shipped name) into the file to read.
 
-    A path relative to ``relative_to`` (the file that extends it) wins, then a path as given,
-    then a shipped name. Something that exists but is not a file (a directory) is returned, so
-    that reading it says what it is.
+    A path as given wins, then a shipped name. Something that exists but is not a file (a
+    directory) is returned, so that reading it says what it is.
 
     Raises
     ------
@@ -48,37 +47,63 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
         When nothing matches, with the closest name as a suggestion.
     """
     candidate = Path(name_or_path)
-    if relative_to is not None and not candidate.is_absolute():
-        near = relative_to.parent / candidate
-        for option in (near, near.with_suffix(".yaml")):
-            if option.is_file():
-                return option
     if candidate.is_file():
         return candidate
-    shipped = shipped_dir() / f"{candidate.name.removesuffix('.yaml')}.yaml"
-    if candidate.suffix in ("", ".yaml") and shipped.is_file():
+    shipped = _shipped(str(name_or_path))
+    if shipped is not None:
         return shipped
     if candidate.exists():
         return candidate
-    names = shipped_names()
-    if relative_to is not None:
-        names += [p.name for p in relative_to.parent.glob("*.yaml")]
-    close = get_close_matches(str(name_or_path), names, n=1)
+    raise _not_found(str(name_or_path), shipped_names())
+
+
+def _shipped(name: str) -> Path | None:
+    path = shipped_dir() / f"{Path(name).name.removesuffix('.yaml')}.yaml"
+    return path if Path(name).suffix in ("", ".yaml") and path.is_file() else None
+
+
+def _not_found(name: str, names: list[str]) -> ScenarioError:
+    close = get_close_matches(name, names, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise ScenarioError(
-        f"{name_or_path}: 1 problem",
-        [
-            Problem(
-                str(name_or_path),
-                None,
-                None,
-                "",
-                f"no scenario file or shipped scenario called '{name_or_path}'{hint}",
-                f"shipped scenarios: {', '.join(shipped_names())}",
-            )
-        ],
-        source=str(name_or_path),
+    message = f"no scenario file or shipped scenario called '{name}'{hint}"
+    problem = Problem(name, None, None, "", message, f"shipped scenarios: {', '.join(names)}")
+    return ScenarioError(f"{name}: 1 problem", [problem], source=name)
+
+
+def base_path(name: str, child: Path, root: Path) -> Path:
+    """The file an ``extends: name`` in ``child`` names: next to it, or a shipped scenario.
+
+    A base is read only from the folder tree of the file named on the command line (``root``,
+    symbolic links resolved) or from the shipped scenarios (which extend each other): a
+    scenario file cannot make thermosim read files elsewhere (``extends: /etc/passwd``).
+
+    Raises
+    ------
+    ScenarioError
+        For an absolute path, a path leaving ``root``, or a name that matches nothing.
+    """
+    outside = (
+        f"'{name}' is outside this scenario's folder {root}",
+        "name a shipped scenario or a file in this folder (copy the base next to it)",
     )
+    if Path(name).is_absolute():
+        raise _RefusedBaseError(*outside)
+    near = child.parent / name
+    for option in (near, near.with_suffix(".yaml")):
+        if option.exists():
+            if not any(option.resolve().is_relative_to(r) for r in (root, shipped_dir())):
+                raise _RefusedBaseError(*outside)
+            if option.is_file() or option == near:
+                return option
+    shipped = _shipped(name)
+    if shipped is not None:
+        return shipped
+    names = shipped_names() + sorted(p.name for p in child.parent.glob("*.yaml"))
+    raise _not_found(name, names)
+
+
+class _RefusedBaseError(Exception):
+    """A base that may not be read, with the message and hint for the trainer."""
 
 
 def _extends_problem(doc: Document, message: str, hint: str = "") -> ScenarioError:
@@ -105,15 +130,18 @@ def read_with_bases(path: Path, chain: tuple[tuple[Path, str], ...] = ()) -> Doc
             doc,
             f"expected the name of a shipped scenario or a relative path, got {show(base_name)}",
         )
+    root = chain[0][0].parent if chain else path.resolve().parent
     try:
-        base_path = resolve_path(base_name, relative_to=path)
+        base = base_path(base_name, path, root)
+    except _RefusedBaseError as exc:
+        raise _extends_problem(doc, *exc.args) from None
     except ScenarioError as exc:
         issue = exc.issues[0]
         raise _extends_problem(doc, issue.message, issue.hint) from None
     here = (path.resolve(), source)
     seen = [*chain, here]
-    if base_path.resolve() in [p for p, _ in seen]:
-        shown = " -> ".join([*(s for _, s in seen), str(base_path)])
+    if base.resolve() in [p for p, _ in seen]:
+        shown = " -> ".join([*(s for _, s in seen), str(base)])
         raise _extends_problem(doc, f"extends forms a cycle: {shown}", "remove one of the links")
     if len(seen) > MAX_EXTENDS_DEPTH:
         shown = " -> ".join(s for _, s in seen)
@@ -121,13 +149,13 @@ def read_with_bases(path: Path, chain: tuple[tuple[Path, str], ...] = ()) -> Doc
             doc, f"extends is nested deeper than {MAX_EXTENDS_DEPTH} files: {shown}"
         )
     try:
-        base = read_with_bases(base_path, tuple(seen))
+        merged_base = read_with_bases(base, tuple(seen))
     except ScenarioError as exc:
         # Name the file the user asked for in the summary; the problems name the base.
         raise scenario_error(doc.source, [*doc.problems, *exc.issues], doc.sources) from None
     for table in (doc.keys, doc.values):
         table.pop(("extends",), None)
-    return merge(base, doc)
+    return merge(merged_base, doc)
 
 
 def load_document(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Document:

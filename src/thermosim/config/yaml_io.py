@@ -2,8 +2,8 @@
 
 Owns what a file must be before it is parsed (a regular file of at most `MAX_FILE_BYTES` of
 UTF-8 text), the messages for YAML syntax errors (tabs, unclosed quotes, bad indentation), and
-reading a file into a `Document`. The file is parsed into events by ruamel.yaml and turned into
-plain data by `yaml_tree`, which never constructs tagged objects.
+reading a file into a `Document`. ruamel.yaml parses the file into nodes, and `yaml_tree` turns
+them into plain data, never constructing tagged objects.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
@@ -122,7 +121,7 @@ def parse_yaml(text: str, source: str) -> Parsed:
         For a syntax error, or any of the limits of `yaml_tree.build`.
     """
     try:
-        return build(YAML(typ="rt", pure=True).parse(text), source)
+        return build(text, source)
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, text, source) from None
     except ReaderError as exc:
@@ -187,7 +186,10 @@ def read_document(path: Path, source: str) -> Document:
             hint="a scenario needs at least 'name:' and 'variants:' (or 'extends:')",
         )
     if not isinstance(parsed.value, dict):
-        kind = "a list" if isinstance(parsed.value, list) else f"the value {parsed.value!r}"
+        shown = repr(parsed.value)
+        # Only the start: a file that is not a scenario (extends: /etc/passwd) is not echoed.
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        kind = "a list" if isinstance(parsed.value, list) else f"the value {shown}"
         at = parsed.values[()]
         raise file_error(
             source,
