@@ -126,3 +126,11 @@ def test_scalars_are_typed_by_ruamels_yaml_1_2_resolver() -> None:
         "i": "5",
     }
     assert parsed.values[("h",)].line == 8
+
+
+def test_a_scenario_name_too_long_for_the_system_is_a_short_scenario_error() -> None:
+    with pytest.raises(ScenarioError) as info:
+        thermosim.load_scenario("a" * 5000)
+    # The system refuses the name (or finds nothing): either way a problem, not an OSError,
+    # and the name is not echoed in full.
+    assert len(str(info.value)) < 1000

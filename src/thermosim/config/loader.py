@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from thermosim.config.document import Document, merge, scenario_error
+from thermosim.config.document import Document, file_error, merge, scenario_error
 from thermosim.config.overrides import apply_overrides
 from thermosim.config.problems import show, validation_problems
 from thermosim.config.scenario import Scenario
@@ -47,13 +47,18 @@ def resolve_path(name_or_path: str | Path) -> Path:
         When nothing matches, with the closest name as a suggestion.
     """
     candidate = Path(name_or_path)
-    if candidate.is_file():
-        return candidate
-    shipped = _shipped(str(name_or_path))
-    if shipped is not None:
-        return shipped
-    if candidate.exists():
-        return candidate
+    try:
+        if candidate.is_file():
+            return candidate
+        shipped = _shipped(str(name_or_path))
+        if shipped is not None:
+            return shipped
+        if candidate.exists():
+            return candidate
+    except OSError as exc:  # a name the system refuses (too long, ...): say so, briefly
+        shown = str(name_or_path)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise file_error(shown, f"cannot read the file ({exc.strerror})") from None
     raise _not_found(str(name_or_path), shipped_names())
 
 
