@@ -13,6 +13,7 @@ mappings. Nothing here fixes model outputs: defaults come from the config models
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,3 +69,18 @@ def small_scenario() -> ScenarioFactory:
     """Factory of small sales scenarios (see `make_scenario`); session scoped, so it also works
     inside hypothesis tests."""
     return make_scenario
+
+
+@pytest.fixture(scope="session")
+def small_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real results folder with its figures: ``thermosim run baseline --reps 2`` over 20
+    weeks. Shared by the whole session: copy it before changing anything in it."""
+    from click.testing import CliRunner
+
+    from thermosim.cli import main
+
+    out = tmp_path_factory.mktemp("small-results")
+    args = ["run", "baseline", "--reps", "2", "--set", "horizon_weeks=20", "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out / "baseline"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 import thermosim
 from thermosim import ScenarioError
-from thermosim.config.presets import PRESETS
+from thermosim.config.fields import locate
+from thermosim.config.presets import PRESETS, PresetName
+from thermosim.config.scenario import MAX_SHOCKS
+from thermosim.control.levers import LEVERS, LeverName
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
@@ -184,3 +188,118 @@ def test_scenario_is_frozen() -> None:
     scenario = thermosim.load_scenario("baseline")
     with pytest.raises(ValueError, match="frozen"):
         scenario.horizon_weeks = 10  # type: ignore[misc]
+
+
+# --- names as types, and field-level limits (issue 11) -----------------------------------------
+
+
+def test_lever_and_preset_names_are_the_types_of_the_fields() -> None:
+    assert get_args(LeverName) == tuple(LEVERS)
+    assert get_args(PresetName) == tuple(PRESETS)
+
+
+def test_an_error_location_with_union_tags_is_the_path_written_in_yaml() -> None:
+    people = locate(("plant", "sales", "people", "team_size"))
+    assert people.path == ("plant", "people", "team_size")
+    assert (people.unit, people.range_words()) == ("people", "from 1 to 10000")
+    factor = locate(("shocks", 0, "lead_rate", "factor"))
+    assert factor.path == ("shocks", 0, "factor") and factor.required
+    assert locate(("plant",)).kinds.keys() == {"sales", "thermostat"}
+    assert locate(("variants", 0, "preset")).noun == "preset"
+
+
+def refusal(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ScenarioError) as info:
+        thermosim.load_scenario(write(tmp_path, text))
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: t\nvariants:\n  - {name: a, reference: {kind: raised, raise_week: .nan}}\n",
+            "s.yaml:3:53: variants.0.reference.raise_week: must be a finite number, got .nan",
+        ),
+        (
+            "name: t\nvariants:\n  - name: a\n    members: [{metric: revenue, reference: .inf}]\n",
+            "s.yaml:4:44: variants.0.members.0.reference: must be a finite number, got .inf",
+        ),
+        (
+            MINIMAL + "plant: {kind: sales, people: {team_size: -.inf}}\n",
+            "plant.people.team_size: must be a finite number, got -.inf; salespeople at the start",
+        ),
+        (MINIMAL + "horizon_weeks: .nan\n", "horizon_weeks: must be a finite number, got .nan"),
+    ],
+)
+def test_nan_and_infinity_are_refused_at_their_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in refusal(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("field", "minimum"),
+    [
+        ("plant.time.contracted_hours_per_week", "1"),
+        ("plant.target_eur_per_week", "1"),
+        ("plant.deals.cycle_weeks", "0.1"),
+        ("plant.deals.deal_value_eur", "1"),
+        ("plant.accounts.satisfaction_reference", "0.01"),
+        ("plant.levers.call_blitz.hours_per_lead", "0.1"),
+        ("variants.0.policy.review_weeks", "0.01"),
+        ("variants.0.reference.level", "0.01"),
+        ("shocks.0.period_weeks", "2"),
+    ],
+)
+def test_a_denormal_is_refused_where_a_run_would_divide_by_it(
+    tmp_path: Path, field: str, minimum: str
+) -> None:
+    # 5e-324 is above 0 but overflows (or makes NaN) in the plant: each such field has a
+    # realistic positive minimum instead of an exclusive 0.
+    *parents, key = field.split(".")
+    value: object = {key: 5e-324}
+    for part in reversed(parents):
+        value = [value] if part.isdigit() else {part: value}
+    assert isinstance(value, dict)
+    text = "name: t\n"
+    if "plant" in value:
+        text += f"plant: {{kind: sales, {str(value['plant'])[1:-1]}}}\n"
+    if "shocks" in value:
+        text += "shocks: [{kind: seasonality, week: 1, period_weeks: 5e-324}]\n"
+    if "variants" in value:
+        text += f"variants: [{{name: a, {str(value['variants'][0])[1:-1]}}}]\n"
+    else:
+        text += "variants: [{name: a}]\n"
+    assert f"{field}: must be at least {minimum}, got 5e-324" in refusal(tmp_path, text)
+
+
+def test_a_review_every_nanosecond_is_refused_rather_than_run_for_ever(tmp_path: Path) -> None:
+    text = "name: t\nvariants:\n  - {name: a, policy: {review_weeks: 1e-9}}\n"
+    assert "must be at least 0.01, got 1e-09; weeks between reviews" in refusal(tmp_path, text)
+
+
+def test_shocks_and_members_are_capped_with_a_message(tmp_path: Path) -> None:
+    shock = "  - {kind: lead_rate, week: 1, factor: 0.9}\n"
+    text = MINIMAL + "shocks:\n" + shock * (MAX_SHOCKS + 1)
+    assert f"shocks: at most {MAX_SHOCKS} shocks are allowed, got {MAX_SHOCKS + 1}" in refusal(
+        tmp_path, text
+    )
+    assert len(thermosim.load_scenario(write(tmp_path, MINIMAL + "shocks:\n" + shock * 50)).shocks)
+    member = "      - {metric: revenue, reference: 1.0}\n"
+    text = "name: t\nvariants:\n  - name: a\n    members:\n" + member * 21
+    assert "variants.0.members: at most 20 members are allowed, got 21" in refusal(tmp_path, text)
+
+
+@pytest.mark.parametrize("name", [".", "..", ".hidden"])
+def test_a_name_is_no_dot_folder(tmp_path: Path, name: str) -> None:
+    text = f"name: '{name}'\nvariants:\n  - {{name: a}}\n"
+    assert f"name: '{name}' may not start with '.'" in refusal(tmp_path, text)
+    text = f"name: t\nvariants:\n  - {{name: '{name}'}}\n"
+    assert f"variants.0.name: '{name}' may not start with '.'" in refusal(tmp_path, text)
+
+
+def test_a_plant_set_on_the_command_line_gets_the_default_kind(tmp_path: Path) -> None:
+    scenario = thermosim.load_scenario(write(tmp_path, MINIMAL), ["plant.people.team_size=7"])
+    assert scenario.plant.kind == "sales"
+    assert scenario.plant.people.team_size == 7  # type: ignore[union-attr]

@@ -18,7 +18,8 @@ from thermosim.cli import main
 from thermosim.figures.numbers import euros, hours, percent
 from thermosim.figures.style import text_width_pt
 from thermosim.kpi_text import format_kpi
-from thermosim.results import read_results, write_results
+from thermosim.results import write_results
+from thermosim.saved import read_results
 
 # One xdist worker runs this module, so its shared fixtures/caches are computed once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deck")]

@@ -50,7 +50,8 @@ from figure_checks import (
     tick_overlap_problems,
 )
 from thermosim.figures import labels
-from thermosim.results import SavedResults, read_results, write_results
+from thermosim.results import write_results
+from thermosim.saved import SavedResults, read_results
 
 # One xdist worker runs this module, so its shared fixtures/caches are computed once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("figures")]

@@ -15,7 +15,8 @@ from thermosim import results
 from thermosim.cli import main
 from thermosim.config.scenario import Scenario
 from thermosim.experiment import Experiment
-from thermosim.results import ResultsError, read_results, write_results
+from thermosim.results import ResultsError, write_results
+from thermosim.saved import read_results
 
 # One xdist worker runs this module, so its shared fixtures/caches are computed once.
 pytestmark = [pytest.mark.xdist_group("results")]

@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import thermosim
 from thermosim import ScenarioError
+from thermosim.cli import main
 from thermosim.config.presets import PRESETS
 from thermosim.config.yaml_io import MAX_FILE_TEXT
 from thermosim.errors import MAX_SHOWN, Problem
@@ -300,3 +302,28 @@ def test_a_thousand_unknown_keys_each_get_a_suggestion(tmp_path: Path) -> None:
     error = refused(path)
     assert len(error.issues) == 1000
     assert all("did you mean 'team_size'?" in p for p in error.problems)
+
+
+# --- refused before a run, not during it -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [["validate"], ["run", "--reps", "1", "--no-figures", "--out", "OUT"]]
+)
+def test_a_loop_on_a_metric_the_plant_lacks_exits_2_before_running(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # A sales team reading the thermometer would find nothing to read in the run (a KeyError).
+    path = write(
+        tmp_path,
+        "name: t\nvariants:\n  - {name: a, perception: {metric: temperature}}\n"
+        "  - {name: b, members: [{metric: temperature, reference: 20}]}\n",
+    )
+    args = [str(tmp_path) if arg == "OUT" else arg for arg in command]
+    result = CliRunner().invoke(main, [*args, str(path)])
+    assert result.exit_code == 2, result.output
+    assert "variants.0.perception.metric: the sales plant does not measure 'temperature'" in (
+        result.output
+    )
+    assert "variants.1.members.0.metric: the sales plant does not measure" in result.output
+    assert not (tmp_path / "t").exists()

@@ -18,7 +18,7 @@ import thermosim
 from thermosim import Scenario, ScenarioError
 from thermosim.config import PRESETS, Variant
 from thermosim.config.dump import EXAMPLES, EXAMPLES_MARKER, dump_scenario, new_scenario_text
-from thermosim.config.fielddoc import all_models, ordered_fields, unit_of
+from thermosim.config.fields import Spot, all_sections, section
 from thermosim.config.loader import shipped_dir
 from thermosim.config.reference_doc import reference_markdown
 from thermosim.config.schema import (
@@ -29,6 +29,7 @@ from thermosim.config.schema import (
     scenario_json_schema,
     schema_text,
 )
+from thermosim.control.levers import LEVERS
 
 # One xdist worker runs this module, so its shared fixtures/caches are computed once.
 pytestmark = [pytest.mark.xdist_group("schema_docs")]
@@ -173,6 +174,25 @@ def test_every_property_is_described_and_every_object_is_closed() -> None:
     assert hours["description"].endswith("Unit: hours/week.")
 
 
+def test_schema_carries_units_and_the_names_of_levers_and_presets() -> None:
+    defs = scenario_json_schema()["$defs"]
+    repertoire = defs["LeversConfig"]["properties"]["repertoire"]
+    assert repertoire["items"]["enum"] == list(LEVERS)
+    assert defs["PlannedAction"]["properties"]["lever"]["enum"] == list(LEVERS)
+    assert defs["Variant"]["properties"]["preset"]["anyOf"][0]["enum"] == list(PRESETS)
+    salary = defs["CostsConfig"]["properties"]["salary_eur_per_year"]
+    assert salary["unit"] == "EUR/year" and salary["description"].endswith("Unit: EUR/year.")
+    assert defs["TimeConfig"]["properties"]["contracted_hours_per_week"]["unit"] == "hours/week"
+    assert "unit" not in defs["MechanismsConfig"]["properties"]["noise"]  # a switch: no unit
+
+
+def test_a_number_without_a_unit_fails_loudly() -> None:
+    owner = {"title": "X", "properties": {"y": {"type": "number"}, "y_weeks": {"type": "number"}}}
+    assert Spot(("y_weeks",), {"type": "number"}, owner, "X").unit == "weeks"  # by its name
+    with pytest.raises(LookupError, match=r"no unit known for X\.y:"):
+        _ = Spot(("y",), {"type": "number"}, owner, "X").unit
+
+
 def test_schema_file_is_up_to_date() -> None:
     committed = (ROOT / SCHEMA_FILE).read_text(encoding="utf-8")
     assert committed == schema_text(), (
@@ -202,12 +222,12 @@ def test_every_field_appears_in_the_reference_with_its_unit() -> None:
         cells = [c.strip() for c in line.strip("|").split(" | ")]
         if line.startswith("| `") and len(cells) == 6:
             rows.setdefault(cells[0].strip("`"), []).append(cells)
-    fields = [(m, doc) for m in all_models(Scenario) for doc in ordered_fields(m)]
+    fields = [spot for model in all_sections() for spot in model.fields()]
     assert len(fields) > 100
-    for model, doc in fields:
+    for doc in fields:
         units = [row[2] for row in rows.get(doc.name, [])]
-        where = f"{model.__name__}.{doc.name}"
-        assert unit_of(model, doc.name) in units, f"{where} missing, or without its unit"
+        where = f"{doc.model}.{doc.name}"
+        assert doc.unit in units, f"{where} missing, or without its unit"
         for suffix, unit in SUFFIX_UNITS.items():
             if doc.name.endswith(suffix):
                 assert any(unit in u for u in units), (where, units)
@@ -250,7 +270,7 @@ def test_dump_round_trips_every_shipped_scenario(tmp_path: Path, name: str) -> N
 def test_dump_writes_every_field_in_model_order(tmp_path: Path) -> None:
     scenario = thermosim.load_scenario("lost-key-account")
     data = plain(dump_scenario(scenario))
-    assert list(data) == [d.name for d in ordered_fields(Scenario)]
+    assert list(data) == [d.name for d in section("Scenario").fields()]
     assert next(iter(data["shocks"][0])) == "kind"
     variant = data["variants"][1]
     assert list(variant)[:2] == ["name", "preset"]
@@ -339,6 +359,12 @@ def test_new_file_from_a_path_base(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize("name", ["my team", "", "a/b", "x" * 81, "weird:name", "ok\n"])
 def test_new_refuses_an_invalid_name(name: str) -> None:
     with pytest.raises(ScenarioError, match="not a valid scenario name"):
+        new_scenario_text(name, None)
+
+
+@pytest.mark.parametrize("name", [".", "..", ".hidden"])
+def test_new_refuses_a_name_that_is_a_dot_folder(name: str) -> None:
+    with pytest.raises(ScenarioError, match=r"not starting with '\.'"):
         new_scenario_text(name, None)
 
 

@@ -1,8 +1,9 @@
 """The animation: revenue against target drawn week by week, shocks appearing as they happen.
 
-Owns the frame loop (one frame per week, or per ``stride`` weeks) and the two outputs: a GIF
-written with Pillow from the frames (no ffmpeg needed) and an MP4 piped to ffmpeg where it is
-available (on the PATH, or from the optional ``video`` extra). Frames are drawn by blitting:
+Owns the frame loop (one frame per week, or per ``stride`` weeks), the two outputs (a GIF
+written with Pillow from the frames, no ffmpeg needed; an MP4 piped to ffmpeg where it is
+available, on the PATH or from the optional ``video`` extra) and which of them ``-o`` and
+``--format`` ask for (``animation_output``). Frames are drawn by blitting:
 the axes, labels and title are drawn once; each frame only redraws the lines and shock shades.
 Pixel sizes are even (video encoders need that).
 """
@@ -26,11 +27,13 @@ from thermosim.figures.labels import text as label
 from thermosim.figures.labels import week_label
 from thermosim.figures.numbers import check_lang
 from thermosim.figures.style import TARGET_LOOK, slide_style
-from thermosim.results import SavedResults, read_results
+from thermosim.outputs import output_file, write_whole
+from thermosim.saved import SavedResults, read_results
 
 WIDTH_PX, HEIGHT_PX = 1280, 720  # 16:9, even sides
 FPS = 8
 HOLD_LAST_S = 3.0  # the last frame stays up so the room can read it
+FORMATS = ("gif", "mp4")
 NO_FFMPEG = (
     "MP4 needs ffmpeg, which is not installed: install ffmpeg, or "
     "`pip install 'thermosim[video]'`; a GIF works without it (--format gif)"
@@ -55,9 +58,39 @@ def ffmpeg_path() -> str | None:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
+def default_name(fmt: str, lang: str) -> str:
+    """The animation's file name in a folder: ``animation.<lang>.<format>``."""
+    return f"animation.{lang}.{fmt}"
+
+
+def animation_output(given: str | None, fmt: str | None, lang: str) -> tuple[Path | None, str]:
+    """The file ``-o`` names (None: not given) and the format, from ``-o`` and ``--format``.
+
+    Either may be left out: the format follows the file's suffix, and is ``gif`` when neither
+    says; a folder gets ``animation.<lang>.<format>``.
+
+    Raises
+    ------
+    thermosim.outputs.OutputError
+        When ``given`` does not end in ``.gif`` or ``.mp4`` and is not a folder.
+    AnimationError
+        When ``--format`` and the suffix of ``-o`` disagree.
+    """
+    if given is None:
+        return None, fmt or "gif"
+    target = output_file(given, default_name(fmt or "gif", lang), [f".{f}" for f in FORMATS])
+    suffix = target.suffix.lower().lstrip(".")
+    if fmt is not None and suffix != fmt:
+        raise AnimationError(
+            f"--format {fmt} but -o {given} ends in .{suffix}: leave out --format, or make "
+            "them agree"
+        )
+    return target, suffix
+
+
 def check_format(fmt: str) -> None:
     """Raise AnimationError when ``fmt`` cannot be written here; nothing is drawn before."""
-    if fmt not in ("gif", "mp4"):
+    if fmt not in FORMATS:
         raise AnimationError(f"unknown animation format {fmt!r}; use gif or mp4")
     if fmt == "mp4" and ffmpeg_path() is None:
         raise AnimationError(NO_FFMPEG)
@@ -196,18 +229,26 @@ def write_mp4(pictures: list[np.ndarray], out: Path, fps: int = FPS) -> None:
 
 
 def animate(
-    results_dir: Path, out: Path, fmt: str = "gif", lang: str = "en", stride: int = 1
+    results_dir: Path, out: str | Path, fmt: str = "gif", lang: str = "en", stride: int = 1
 ) -> Path:
-    """Write the animation of a results folder to ``out`` (GIF or MP4) and return the path."""
+    """Write the animation of a results folder and return the file written.
+
+    ``out`` is the file (its suffix must be ``fmt``'s), or a folder (existing, or ending in
+    ``/``) to write ``animation.<lang>.<fmt>`` into.
+
+    Raises
+    ------
+    AnimationError
+        For an unknown format, or MP4 without ffmpeg (before anything is read).
+    thermosim.outputs.OutputError
+        When ``out`` does not fit the format or cannot be written.
+    thermosim.saved.DamagedResultsError
+        When ``results_dir`` is not a complete, readable results folder.
+    """
     check_format(fmt)
+    target = output_file(out, default_name(fmt, lang), [f".{fmt}"])
     results = read_results(Path(results_dir))
     pictures = list(frames(results, lang, stride))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.stem}.tmp{out.suffix}")
-    try:
-        (write_gif if fmt == "gif" else write_mp4)(pictures, temporary)
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return out
+    return write_whole(
+        target, lambda temporary: (write_gif if fmt == "gif" else write_mp4)(pictures, temporary)
+    )

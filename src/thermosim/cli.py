@@ -2,13 +2,16 @@
 
 Owns the commands of interface.md, their options and help texts, and the exit codes: 0 done,
 1 an internal error (one line; the traceback only with --debug), 2 bad input (a message naming
-the file, line, field and a suggestion), 130 interrupted. No bad input gives a traceback.
+the file, line, field and a suggestion), 128 + the signal when stopped (130 Ctrl-C, 143 SIGTERM,
+129 SIGHUP), after the same clean-up and a one-line message. No bad input gives a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -18,6 +21,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from thermosim import __version__
+from thermosim.atomic import check_writable
 from thermosim.config import load_scenario, shipped_names
 from thermosim.config.dump import dump_scenario, new_scenario_text
 from thermosim.config.schema import schema_text, write_schema
@@ -25,6 +29,7 @@ from thermosim.console import Progress, summary_table
 from thermosim.errors import ScenarioError, ThermosimError
 from thermosim.experiment import default_workers, run_experiment
 from thermosim.explain import HEADLINE, WATERFALL_KPI, contributions_table, write_explanation
+from thermosim.interrupts import Interrupted, stop_on_signals
 from thermosim.results import write_results
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
@@ -38,8 +43,24 @@ def _use_color() -> bool:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    # No terminal left to tell (SIGHUP): the exit code still says it.
+    with contextlib.suppress(OSError):
+        click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def _stopped(exc: KeyboardInterrupt, folder: Path | None = None, what: str = "results") -> NoReturn:
+    """Exit 128 + the signal, saying truthfully what became of ``folder`` (``what`` is in it)."""
+    stop = exc if isinstance(exc, Interrupted) else Interrupted.of(exc)
+    text = "interrupted" + ("" if stop.signum == signal.SIGINT else f" by {stop.name}")
+    if stop.written is not None:
+        text += f" after the new {what} were complete: they are in {stop.written}"
+    elif folder is not None:
+        # The swap puts the old folder back on any stop, so "as it was" is the truth.
+        text += f": no {what} were written" + (
+            f"; {folder} is as it was" if folder.exists() else ""
+        )
+    _fail(text, stop.exit_code)
 
 
 def _guarded(command: F) -> F:
@@ -49,11 +70,13 @@ def _guarded(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.get("debug"))
         try:
-            return command(*args, **kwargs)
+            # SIGTERM and SIGHUP stop a command as Ctrl-C does: the same clean-up on the way out.
+            with stop_on_signals():
+                return command(*args, **kwargs)
         except ThermosimError as exc:
             _fail(str(exc), EXIT_BAD_INPUT if exc.bad_input else EXIT_INTERNAL)
-        except KeyboardInterrupt:
-            _fail("interrupted: no results were written", EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
         except BrokenPipeError:
             # The reader (e.g. `| head`) has gone: stop quietly, as command-line tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -302,6 +325,7 @@ def run(
       thermosim run baseline --set plant.people.team_size=6 --quiet
     """
     loaded = load_scenario(scenario, overrides)
+    check_writable(out)  # a folder that cannot take the results is told before simulating
     progress = None
     if not quiet and sys.stderr.isatty():
         progress = Progress(sys.stderr, f"{loaded.name}")
@@ -310,11 +334,10 @@ def run(
         experiment = run_experiment(loaded, reps, seed, workers or default_workers(), progress)
         draw = None if no_figures else functools.partial(_draw, lang=lang, formats=formats)
         folder = write_results(experiment, out, before_swap=draw)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()
-        kept = f"; {target} is as it was" if target.exists() else ""
-        _fail(f"interrupted: no results were written{kept}", EXIT_INTERRUPTED)
+        _stopped(exc, target)
     if progress is not None:
         progress.close()
     if quiet:
@@ -360,7 +383,10 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
             f"{results_dir} is not a results folder; run `thermosim run SCENARIO` first",
             EXIT_BAD_INPUT,
         )
-    written = _draw(results_dir, lang, formats, size)
+    try:
+        written = _draw(results_dir, lang, formats, size)
+    except KeyboardInterrupt as exc:
+        _stopped(exc, results_dir / "figures", "figures")
     click.echo(f"{len(written)} figures in {results_dir / 'figures'}")
 
 
@@ -473,10 +499,37 @@ RUN_INTO_OPTION = click.option(
 
 
 def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
-    """A results folder for SOURCE: the folder itself, an earlier run, or a run made now."""
+    """A results folder for SOURCE: the folder itself, an earlier run, or a run made now.
+
+    The folder is read (and checked) by the command; a file of a results folder is refused
+    here, naming the folder to give instead of reading the file as a scenario.
+    """
+    from thermosim.outputs import check_names
+    from thermosim.results import FILES
+    from thermosim.saved import DamagedResultsError
+
+    check_names(out, "--out")
     given = Path(source)
-    if given.is_dir():
+    try:
+        is_dir, is_file = given.is_dir(), given.is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        raise DamagedResultsError(
+            given, f"cannot be read ({exc.strerror})", "give a results folder or a scenario"
+        ) from None
+    if is_dir:
         return given
+    if is_file and (given.name in FILES or (given.parent / "manifest.json").is_file()):
+        raise DamagedResultsError(
+            given, "is a file of a results folder, not the folder", f"give {given.parent}"
+        )
+    if not is_file and len(given.parts) > 1 and given.suffix not in (".yaml", ".yml"):
+        # A path, not a name: a results folder that is gone must not run the shipped scenario
+        # of the same name into OUT instead.
+        raise DamagedResultsError(
+            given,
+            "does not exist",
+            "give a results folder, a scenario file or a shipped scenario (thermosim list)",
+        )
     scenario = load_scenario(source)
     folder = out / scenario.name
     if (folder / "manifest.json").is_file():
@@ -492,62 +545,83 @@ def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    default=Path("talk.pptx"),
+    type=click.Path(),
+    default="talk.pptx",
     show_default=True,
-    help="The PowerPoint file to write.",
+    help="The .pptx file to write; a folder (existing, or ending in /) gets talk.pptx in it.",
 )
 @LANG_OPTION
 @RUN_INTO_OPTION
 @click.option("--reps", type=click.IntRange(1, 100_000), help="Replications for runs made now.")
 @_guarded
-def deck(sources: tuple[str, ...], output: Path, lang: str, out: Path, reps: int | None) -> None:
+def deck(sources: tuple[str, ...], output: str, lang: str, out: Path, reps: int | None) -> None:
     """Write a 16:9 PowerPoint deck with figures, a scorecard and speaker notes.
 
     Each source is a results folder or a scenario (name or file); a scenario that has no
-    results in OUT yet is run first.
+    results in OUT yet is run first. -o is a .pptx file, or a folder to write talk.pptx into
+    (an existing folder, or a new one written with a trailing /); any other name is refused.
 
     \b
     Examples:
       thermosim deck lost-key-account baseline -o talk.pptx --lang nl
-      thermosim deck results/lost-key-account results/raise-the-bar
+      thermosim deck results/lost-key-account results/raise-the-bar -o slides/
     """
-    from thermosim.deck import build_deck
+    from thermosim.deck import DEFAULT_NAME, SUFFIXES, build_deck
+    from thermosim.outputs import output_file
 
+    target = output_file(output, DEFAULT_NAME, SUFFIXES)  # refused before anything is run
     folders = [_results_for(source, out, lang, reps) for source in sources]
-    written = build_deck(folders, output, lang)
+    written = build_deck(folders, target, lang)
     click.echo(f"wrote {written} ({len(folders)} scenarios)")
 
 
 @main.command()
 @click.argument("source", metavar="SCENARIO_OR_RESULTS")
 @click.option(
-    "--format", "fmt", type=click.Choice(["gif", "mp4"]), default="gif", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["gif", "mp4"]),
+    default=None,
+    help="gif or mp4 (default: the suffix of -o, else gif).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="The .gif or .mp4 file to write; a folder (existing, or ending in /) gets "
+    "animation.<lang>.<format> in it. Default: in the results folder.",
+)
 @LANG_OPTION
 @click.option(
     "--stride", type=click.IntRange(1, 52), default=1, show_default=True, help="Weeks per frame."
 )
 @RUN_INTO_OPTION
 @_guarded
-def animate(source: str, fmt: str, output: Path | None, lang: str, stride: int, out: Path) -> None:
+def animate(
+    source: str, fmt: str | None, output: str | None, lang: str, stride: int, out: Path
+) -> None:
     """Animate revenue against target week by week, shocks appearing as they happen.
 
     GIF needs nothing extra; MP4 needs ffmpeg (on the PATH, or `pip install 'thermosim[video]'`).
+    -o is a .gif or .mp4 file (the format follows its suffix), or a folder to write
+    animation.<lang>.<format> into (an existing folder, or a new one written with a trailing /);
+    any other name is refused.
 
     \b
     Examples:
       thermosim animate lost-key-account
       thermosim animate results/baseline --format mp4 --lang nl
+      thermosim animate lost-key-account -o talk/loop.gif
     """
     from thermosim.animate import animate as make_animation
-    from thermosim.animate import check_format
+    from thermosim.animate import animation_output, check_format, default_name
 
-    check_format(fmt)  # MP4 without ffmpeg fails before a scenario is run for nothing
+    # -o and the format are settled (MP4 without ffmpeg too) before a scenario is run for nothing.
+    target, chosen = animation_output(output, fmt, lang)
+    check_format(chosen)
     folder = _results_for(source, out, lang, None)
-    target = output or folder / f"animation.{lang}.{fmt}"
-    written = make_animation(folder, target, fmt, lang, stride)
+    target = target or folder / default_name(chosen, lang)
+    written = make_animation(folder, target, chosen, lang, stride)
     click.echo(f"wrote {written}")
 
 

@@ -42,12 +42,15 @@ from thermosim.figures.waterfall import NAME as WATERFALL
 from thermosim.figures.waterfall import write_waterfall
 from thermosim.kpi_text import format_kpi
 from thermosim.metrics import is_censored
-from thermosim.results import SavedResults, read_results
+from thermosim.outputs import output_file, write_whole
+from thermosim.saved import DamagedResultsError, SavedResults, read_results
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 OLD_WIDTH = Inches(10)  # the default template's 4:3 width its placeholders were laid out for
 BODY_TOP, MARGIN = Inches(1.45), Inches(0.4)
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+DEFAULT_NAME = "talk.pptx"  # the file -o gets in a folder (and without -o)
+SUFFIXES = (".pptx",)
 KEY_FIGURES = {
     "sales": ("revenue-vs-target", "recovery", "firefighting", "team-health"),
     "thermostat": ("revenue-vs-target", "recovery"),
@@ -100,10 +103,23 @@ def _notes(slide: Slide, words: str) -> None:
         frame.text = words
 
 
+def _readable_png(path: Path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+            return picture.format == "PNG"
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+        # Pillow reports a broken file through any of these.
+        return False
+
+
 def _ensure_figures(talk: SavedResults, lang: str) -> None:
-    names = families_for(talk.plant)
-    missing = [n for n in names if not figure_path(talk.path, n, lang, "png").is_file()]
-    if missing:
+    """Draw the figures when any is missing or not a readable PNG (a cut-short file)."""
+    # With the shocks: a run without any has no recovery figure, and must not redraw for it.
+    names = families_for(talk.plant, talk.scenario.shocks)
+    if not all(_readable_png(figure_path(talk.path, n, lang, "png")) for n in names):
         write_figures(talk.path, lang=lang, formats=("png",))
 
 
@@ -230,22 +246,39 @@ def _waterfall_slide(prs: PresentationType, talk: SavedResults, lang: str) -> No
         return
     data = read_explanation(talk.path)
     path = figure_path(talk.path, WATERFALL, lang, "png")
-    if not path.is_file():
-        write_waterfall(talk.path, lang, ("png",), data=data)
+    try:
+        if not path.is_file():
+            write_waterfall(talk.path, lang, ("png",), data=data)
+        words = waterfall_notes(data, lang)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        # read_explanation checks only that the file is a JSON object; what the waterfall needs
+        # from it shows here, so a hand-edited or foreign file is bad input, not a crash.
+        out = "" if talk.path.parent == Path("results") else f" --out {talk.path.parent}"
+        raise DamagedResultsError(
+            talk.path / EXPLAIN_FILE,
+            f"does not hold what `thermosim explain` writes ({type(exc).__name__}: {exc})",
+            f"re-run it: thermosim explain {talk.name}{out}",
+        ) from None
     slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.waterfall", lang, title=talk.title(lang)))
     _add_picture(slide, path)
-    _notes(slide, waterfall_notes(data, lang))
+    _notes(slide, words)
 
 
-def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
+def build_deck(folders: Sequence[Path], out: str | Path, lang: str = "en") -> Path:
     """Write a 16:9 deck for the results folders (figures are drawn where missing).
+
+    ``out`` is the ``.pptx`` file, or a folder (existing, or ending in ``/``) to write
+    ``talk.pptx`` into (``outputs.output_file``). Returns the file written.
 
     Raises
     ------
-    thermosim.results.ResultsError
-        When a folder is not a complete results folder.
+    thermosim.outputs.OutputError
+        When ``out`` is not a ``.pptx`` file or a folder, or cannot be written (checked first).
+    thermosim.saved.DamagedResultsError
+        When a folder is not a complete, readable results folder.
     """
     check_lang(lang)
+    target = output_file(out, DEFAULT_NAME, SUFFIXES)
     talks = [read_results(Path(f)) for f in folders]
     for talk in talks:
         _ensure_figures(talk, lang)
@@ -280,8 +313,4 @@ def build_deck(folders: Sequence[Path], out: Path, lang: str = "en") -> Path:
     if charted is not None:
         _chart_slide(prs, charted, lang)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    prs.save(str(temporary))
-    temporary.replace(out)
-    return out
+    return write_whole(target, lambda temporary: prs.save(str(temporary)))

@@ -15,7 +15,7 @@ from thermosim.figures.numbers import check_lang, number
 from thermosim.figures.waterfall import change_text, level_text, pick_kpi
 from thermosim.kpi_text import format_kpi
 from thermosim.metrics import is_censored
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {

@@ -112,3 +112,16 @@ class ScenarioError(ThermosimError, ValueError):
     def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, list[Problem], str]]:
         # Keep the structured problems when the error crosses a process boundary.
         return (type(self), (self.summary, self.issues, self.source))
+
+
+class ResultsError(ThermosimError, OSError):
+    """A results folder (or its figures) could not be written, or is not a results folder.
+
+    ``bad_input`` is True when the user can fix it with another ``--out`` or folder (a file in
+    the way, a folder that cannot exist or take files, a symbolic link), False for trouble while
+    writing (a full disk). The message says what became of the previous results.
+    """
+
+    def __init__(self, message: str, bad_input: bool = False) -> None:
+        super().__init__(message)
+        self.bad_input = bad_input

@@ -1,15 +1,15 @@
 """Variants x replications: seeds, common random numbers, workers, KPI summaries.
 
 Owns how an experiment is split into tasks (one per replication, all variants inside it, so each
-replication's variants share their random streams), how tasks run in worker processes (``spawn``
-safe: only picklable, module-level functions cross the boundary), and the KPI summary.
+replication's variants share their random streams), how the tasks are handed to worker
+processes (``thermosim.workers``; ``spawn`` safe: only picklable, module-level functions cross the
+boundary), and the KPI summary.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +20,7 @@ from thermosim.config.scenario import Scenario
 from thermosim.engine import Run, simulate
 from thermosim.errors import ThermosimError
 from thermosim.plant.registry import plant_spec
+from thermosim.workers import Workers
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -54,22 +55,6 @@ def recovery_shock_weeks(scenario: Scenario) -> list[float]:
 def _replication(scenario: Scenario, seed: int, replication: int) -> list[Run]:
     """Every variant of one replication (module level, so spawn workers can import it)."""
     return [simulate(scenario, v.name, seed, replication) for v in scenario.variants]
-
-
-_WORKER_SCENARIO: tuple[Scenario, int] | None = None  # set once per worker process
-
-
-def _start_worker(scenario: Scenario, seed: int) -> None:
-    """Worker initializer: receive the scenario once, and leave Ctrl-C to the parent."""
-    global _WORKER_SCENARIO
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_SCENARIO = (scenario, seed)
-
-
-def _worker_replication(replication: int) -> tuple[int, list[Run]]:
-    assert _WORKER_SCENARIO is not None, "worker started without a scenario"
-    scenario, seed = _WORKER_SCENARIO
-    return replication, _replication(scenario, seed, replication)
 
 
 def default_workers() -> int:
@@ -119,24 +104,20 @@ def run_experiment(
             if progress is not None:
                 progress(r + 1, n)
     else:
-        processes = min(workers, n)
-        # spawn: the same start method on Linux, macOS and Windows. Workers ignore Ctrl-C so the
-        # parent alone decides: it terminates them and nothing is left running.
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(processes, initializer=_start_worker, initargs=(scenario, seed))
-        try:
-            chunk = max(1, n // (processes * 8))
-            finished = pool.imap_unordered(_worker_replication, range(n), chunksize=chunk)
-            for done, (r, runs) in enumerate(finished, start=1):
-                results[r] = runs
-                if progress is not None:
-                    progress(done, n)
-            pool.close()
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
+        finished = 0
+
+        def done(r: int, runs: list[Run]) -> None:
+            nonlocal finished
+            results[r] = runs
+            finished += 1
+            if progress is not None:
+                progress(finished, n)
+
+        # Each worker gets the scenario once; the parent alone reacts to Ctrl-C, SIGTERM and
+        # SIGHUP, and leaves no worker running (see thermosim.workers).
+        job = functools.partial(_replication, scenario, seed)
+        with Workers(job, min(workers, n)) as pool:
+            pool.map(n, done)
     return summarize(scenario, seed, [r for r in results if r is not None])
 
 

@@ -280,9 +280,12 @@ def _gap_iae(primary: FloatArray, target: FloatArray) -> float:
     # Weeks with a zero target have no relative scale; they are left out rather than counted
     # as perfect or infinite (|.| so a set point below 0 degC still scales by its magnitude).
     defined = rt != 0
-    if not defined.any():
-        return 0.0
-    return float(np.mean(np.abs(rp[defined] - rt[defined]) / np.abs(rt[defined])))
+    with np.errstate(over="ignore"):
+        # A target within a hair of zero (a denormal) has no usable scale either: its ratio
+        # overflows to infinity and is left out like a zero target.
+        ratio = np.abs(rp[defined] - rt[defined]) / np.abs(rt[defined])
+    ratio = ratio[np.isfinite(ratio)]
+    return float(np.mean(ratio)) if ratio.size else 0.0
 
 
 def _end_mean(x: FloatArray) -> float:

@@ -10,41 +10,28 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import math
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from pydantic import ValidationError
-
-from thermosim.config.scenario import Scenario, Variant
-from thermosim.errors import ThermosimError
+from thermosim.atomic import discard, same_folder, staging_name, swap_in
+from thermosim.config.scenario import Scenario
+from thermosim.errors import ResultsError as ResultsError  # readers import it from here too
 from thermosim.experiment import Experiment
+from thermosim.interrupts import Interrupted
 
 FILES = ("manifest.json", "timeseries.csv", "interventions.csv", "kpis.json", "kpis.csv")
+# The results-folder format: the manifest's ``format`` (absent: 1). A reader refuses a newer one
+# (``saved.read_results``); raise it when a file changes in a way an older reader cannot read.
+FORMAT = 1
 STATS = ("mean", "p10", "p50", "p90")
 LIBRARIES = ("thermosim", "simpy", "numpy", "pydantic", "ruamel.yaml", "matplotlib", "click")
-
-
-class ResultsError(ThermosimError, OSError):
-    """The results folder could not be written (nothing of the previous results was lost).
-
-    ``bad_input`` is True when the user can fix it with another ``--out`` (a file in the way,
-    a folder that cannot exist), False for trouble while writing (a full disk).
-    """
-
-    def __init__(self, message: str, bad_input: bool = False) -> None:
-        super().__init__(message)
-        self.bad_input = bad_input
 
 
 def _number(x: float) -> str:
@@ -178,6 +165,21 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8", newline="\n")
 
 
+def _check_name(name: str, out_dir: Path) -> Path:
+    """``out_dir/name``, refusing a name that is not one plain folder inside ``out_dir``.
+
+    The scenario's name is checked where it is read; this is the writer's own guard, so that
+    ``.``, ``..``, a separator or a drive can never make it replace ``out_dir`` or its parent.
+    """
+    target = out_dir / name
+    if name in ("", ".", "..") or target.name != name or target.parent != out_dir:
+        raise ResultsError(
+            f"{name!r} cannot name a results folder inside {out_dir}: use letters, digits, - and _",
+            bad_input=True,
+        )
+    return target
+
+
 def write_results(
     experiment: Experiment,
     out_dir: Path,
@@ -185,24 +187,32 @@ def write_results(
 ) -> Path:
     """Write the results folder ``out_dir/<scenario>/`` and return its path.
 
-    ``before_swap`` is called with the complete staging folder before it replaces the old one
-    (the figures are drawn there), so what is swapped in is complete, figures included.
+    Everything is written into a hidden ``.<scenario>.partial-XXXX`` beside it, which
+    ``atomic.swap_in`` swaps in (locked, with rollback). ``before_swap`` is called with the
+    complete staging folder before it replaces the old one (the figures are drawn there), so
+    what is swapped in is complete, figures included.
 
     Raises
     ------
     ResultsError
         When the folder cannot be written; the previous results (if any) are left as they were.
+    thermosim.interrupts.Interrupted
+        On Ctrl-C, SIGTERM or SIGHUP: no staging folder is left; ``written`` is the target when
+        the new results were complete in place before the stop, else None (the previous
+        results are as they were).
     """
-    target = out_dir / experiment.scenario.name
+    target = _check_name(experiment.scenario.name, out_dir)
     if target.exists() and not target.is_dir():
         raise ResultsError(
             f"{target} exists and is not a folder: move it away or choose another --out",
             bad_input=True,
         )
-    staging = out_dir / f".{experiment.scenario.name}.partial-{uuid.uuid4().hex[:8]}"
+    staging = staging_name(target, "partial")
+    made: os.stat_result | None = None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
+        made = os.lstat(staging)  # a rename keeps it: how we know the swap has happened
         _write_json(staging / "manifest.json", manifest(experiment))
         _write_csv(staging / "timeseries.csv", _timeseries_rows(experiment))
         _write_csv(staging / "interventions.csv", _interventions_rows(experiment))
@@ -212,8 +222,11 @@ def write_results(
         if before_swap is not None:
             before_swap(staging)
         swap_in(staging, target)
+    except ResultsError:
+        discard(staging)
+        raise
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         reason = exc.strerror or str(exc)
         # Not being able to create the folder at all is a bad --out; failing midway is not.
         raise ResultsError(
@@ -221,160 +234,14 @@ def write_results(
             + ("; the previous results are untouched" if target.exists() else ""),
             bad_input=not staging.parent.is_dir(),
         ) from None
+    except KeyboardInterrupt as stop:
+        # Ctrl-C, SIGTERM or SIGHUP while writing: no half-written folder may stay behind, and
+        # the caller must learn whether the new results made it (a stop held over the swap
+        # lands just after it).
+        discard(staging)
+        done = made is not None and same_folder(target, made)
+        raise Interrupted.of(stop, written=target if done else None) from None
     except BaseException:
-        # Ctrl-C while writing: no half-written folder may stay behind.
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
     return target
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by the complete ``staging`` folder (two renames, no copying).
-
-    Between the renames the old folder is kept under a hidden name; if the second rename fails,
-    it is put back.
-    """
-    retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-    had_old = target.exists()
-    if had_old:
-        os.replace(target, retired)
-    try:
-        os.replace(staging, target)
-    except OSError:
-        if had_old:
-            os.replace(retired, target)
-        raise
-    if had_old:
-        shutil.rmtree(retired, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class SavedResults:
-    """A results folder read back: the one typed view figures, deck, animation and notes use.
-
-    ``scenario`` is the resolved scenario of the manifest as the ``Scenario`` model, so every
-    reader gets typed fields and the model's own defaults; ``manifest`` keeps the rest (hash,
-    versions, created).
-    """
-
-    path: Path
-    manifest: dict[str, Any]
-    scenario: Scenario
-    kpis: dict[str, dict[str, dict[str, float]]]  # variant -> KPI -> mean, p10, p50, p90
-    series: dict[str, dict[str, np.ndarray]]  # variant -> name -> (replications, weeks)
-    interventions: list[dict[str, str]]
-
-    @property
-    def name(self) -> str:
-        """The scenario's name (also the folder's)."""
-        return self.scenario.name
-
-    @property
-    def plant(self) -> str:
-        """``sales`` or ``thermostat``."""
-        return self.scenario.plant.kind
-
-    @property
-    def sales(self) -> bool:
-        """True for the sales plant, False for the thermostat."""
-        return self.plant == "sales"
-
-    @property
-    def variants(self) -> tuple[str, ...]:
-        """The variants with results, in scenario order."""
-        return tuple(v.name for v in self.scenario.variants if v.name in self.series)
-
-    def variant(self, name: str) -> Variant:
-        """The resolved settings of variant ``name``."""
-        return self.scenario.variant(name)
-
-    @property
-    def seed(self) -> int:
-        """The seed of the run (``--seed`` may differ from the scenario's)."""
-        return int(self.manifest.get("seed", self.scenario.seed))
-
-    @property
-    def reps(self) -> int:
-        """Replications in the series."""
-        return int(next(iter(self.series[self.variants[0]].values())).shape[0])
-
-    @property
-    def weeks(self) -> int:
-        """Weeks in the series."""
-        return int(next(iter(self.series[self.variants[0]].values())).shape[1])
-
-    def title(self, lang: str) -> str:
-        """The scenario's title in ``lang`` (English, or its name, when missing)."""
-        return getattr(self.scenario.title, lang, "") or self.scenario.title.en or self.name
-
-    def values(self, variant: str, name: str) -> np.ndarray:
-        """(replications, weeks) float array of one series."""
-        return np.asarray(self.series[variant][name], dtype=np.float64)
-
-    def kpi(self, variant: str, name: str, stat: str = "mean") -> float:
-        """One KPI statistic (nan when the KPI is missing)."""
-        return float(self.kpis.get(variant, {}).get(name, {}).get(stat, np.nan))
-
-
-def _scenario_of(path: Path, manifest_data: Any) -> Scenario:
-    """The manifest's resolved scenario as the model; a clear error when it no longer fits."""
-    where = path / "manifest.json"
-    resolved = manifest_data.get("resolved_scenario") if isinstance(manifest_data, dict) else None
-    if not isinstance(resolved, dict):
-        raise ResultsError(f"{where} has no resolved_scenario: rerun the scenario", bad_input=True)
-    try:
-        return Scenario.model_validate(resolved)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        at = ".".join(str(part) for part in first["loc"]) or "resolved_scenario"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ResultsError(
-            f"{where}: the resolved scenario does not fit this version of thermosim "
-            f"(resolved_scenario.{at}: {first['msg']}{more}); it was probably written by "
-            "another version: rerun the scenario",
-            bad_input=True,
-        ) from None
-
-
-def read_results(path: Path) -> SavedResults:
-    """Read a results folder written by ``write_results``.
-
-    Raises
-    ------
-    ResultsError
-        When the folder or one of its files is missing or unreadable, or its resolved scenario
-        no longer validates (written by another version); ``bad_input`` is True.
-    """
-    missing = [name for name in FILES if not (path / name).is_file()]
-    if missing:
-        raise ResultsError(
-            f"{path} is not a complete results folder: missing {', '.join(missing)}",
-            bad_input=True,
-        )
-    try:
-        manifest_data = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        kpis = json.loads((path / "kpis.json").read_text(encoding="utf-8"))
-        text = (path / "timeseries.csv").read_text(encoding="utf-8")
-        actions = list(
-            csv.DictReader(io.StringIO((path / "interventions.csv").read_text(encoding="utf-8")))
-        )
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"cannot read results in {path}: {exc}", bad_input=True) from None
-    scenario = _scenario_of(path, manifest_data)
-    return SavedResults(path, manifest_data, scenario, kpis, _series_from_csv(text), actions)
-
-
-def _series_from_csv(text: str) -> dict[str, dict[str, np.ndarray]]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
-    names = header[3:]
-    rows: dict[str, dict[int, list[list[float]]]] = {}
-    for row in reader:
-        variant, replication = row[0], int(row[1])
-        values = [float(v) if v else float("nan") for v in row[3:]]
-        rows.setdefault(variant, {}).setdefault(replication, []).append(values)
-    series: dict[str, dict[str, np.ndarray]] = {}
-    for variant, reps in rows.items():
-        cube = np.array([reps[r] for r in sorted(reps)])  # (replications, weeks, series)
-        series[variant] = {name: cube[:, :, i] for i, name in enumerate(names)}
-    return series

@@ -6,15 +6,17 @@ units and ranges. The presets that fill them live in ``presets.py``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from thermosim.config.base import Section, located_problems
-from thermosim.control.levers import LEVERS
+from thermosim.config.base import AtMost, Section, located_problems, noun, unit
+from thermosim.control.levers import LeverName
 from thermosim.control.reference import ReferenceKind
 
 Metric = Literal["revenue", "margin", "satisfaction", "temperature"]
+Lever = Annotated[LeverName, Field(json_schema_extra=noun("lever"))]
+MAX_MEMBERS = 20  # a member loop per role or metric; more is a crowd, not a team
 
 # What a member's reference means per metric: (lowest, highest, in words). Revenue is a multiple
 # of the imposed target (as reference.level); the ratios are fractions; temperature is degC.
@@ -35,11 +37,20 @@ class ReferenceConfig(Section):
         "raise_week; eroding: while results fall short, the goal drifts down toward them "
         "(drifting goals).",
     )
+    # 1% of the target, as for a member's revenue reference: errors are relative to the set point.
     level: float = Field(
-        1.0, gt=0, le=3, description="Set point as a multiple of the imposed target (1 = target)."
+        1.0,
+        ge=0.01,
+        le=3,
+        description="Set point as a multiple of the imposed target (1 = target).",
+        json_schema_extra=unit("x target"),
     )
     raise_to: float = Field(
-        1.0, gt=0, le=3, description="For kind raised: multiple of the target after the raise."
+        1.0,
+        ge=0.01,
+        le=3,
+        description="For kind raised: multiple of the target after the raise.",
+        json_schema_extra=unit("x target"),
     )
     raise_week: float = Field(0, ge=0, description="For kind raised: week the raise starts.")
     ramp_weeks: float = Field(
@@ -47,7 +58,7 @@ class ReferenceConfig(Section):
     )
     tau_goal_weeks: float = Field(
         13,
-        gt=0,
+        ge=0.1,
         le=520,
         description="For kind eroding: time constant (weeks) of the goal's drift down toward "
         "results (assumed: a quarter).",
@@ -70,6 +81,7 @@ class PerceptionConfig(Section):
     delay_weeks: float = Field(
         1, ge=0, le=52, description="Reporting lag in weeks before a result is seen."
     )
+    # Any positive window works: the engine averages at least one review (hence no larger minimum).
     window_weeks: float = Field(
         1, gt=0, le=52, description="Weeks averaged in the report (1 = last week only; 8 = trend)."
     )
@@ -79,6 +91,7 @@ class PerceptionConfig(Section):
         le=2,
         description="Reporting noise: standard deviation relative to the target (sales) or the "
         "heater range (thermostat). 0 = exact reports.",
+        json_schema_extra=unit("sd, x target (sales) or heater range"),
     )
 
 
@@ -86,16 +99,24 @@ class PolicyConfig(Section):
     """How the perceived error becomes pressure to act."""
 
     gain: float = Field(
-        1.0, ge=0, le=100, description="Proportional gain: output per unit of relative error."
+        1.0,
+        ge=0,
+        le=100,
+        description="Proportional gain: output per unit of relative error.",
+        json_schema_extra=unit("pressure per unit of relative error"),
     )
     integral_time_weeks: float | None = Field(
         None,
-        gt=0,
+        ge=0.1,
         le=520,
         description="Integral time in weeks (memory of past gaps); null = no integral action.",
     )
     deadband: float = Field(
-        0, ge=0, le=1, description="Relative errors within this band are not acted on."
+        0,
+        ge=0,
+        le=1,
+        description="Relative errors within this band are not acted on.",
+        json_schema_extra=unit("relative error"),
     )
     control_limit_sigma: float | None = Field(
         None,
@@ -103,10 +124,13 @@ class PolicyConfig(Section):
         le=6,
         description="Act only on errors beyond this many standard deviations of recent errors "
         "(a control limit); null = off.",
+        json_schema_extra=unit("standard deviations"),
     )
+    # A review is a step of the run: 0.01 week (under two hours, as a near-continuous thermostat
+    # controller) keeps a 20-year run at about 100,000 steps rather than endless.
     review_weeks: float = Field(
         1,
-        gt=0,
+        ge=0.01,
         le=13,
         description="Weeks between reviews (sales: the weekly review; thermostat: the sampling "
         "interval of the controller).",
@@ -118,6 +142,7 @@ class PolicyConfig(Section):
         description="Lowest policy output (the highest is 1): negative lets the output ease off "
         "below the standing intensity of continuous levers when ahead of the goal (sales), or "
         "cool (thermostat with a cooler). 0 = the output only ever pushes.",
+        json_schema_extra=unit("pressure (-1 to 0)"),
     )
     overtime_share: float = Field(
         0.0,
@@ -126,6 +151,7 @@ class PolicyConfig(Section):
         description="How pressure turns into hours: share of the plant's maximum overtime asked "
         "for per unit of policy output (0 = the gap is never answered with longer weeks; 1 = "
         "full output asks for all of it). Any playbook may use it; it is paid and it tires.",
+        json_schema_extra=unit("fraction of max overtime per unit of output"),
     )
 
 
@@ -133,26 +159,17 @@ class PlannedAction(Section):
     """A lever pulled on a calendar, whatever the results (a plan, not a reaction)."""
 
     week: float = Field(..., ge=0, le=5200, description="Week the action starts.")
-    lever: str = Field(..., description="The lever pulled (any lever of the repertoire list).")
-    intensity: float = Field(1.0, ge=-1, le=1, description="Intensity (1 = the lever in full).")
-    weeks: float = Field(
-        1, gt=0, le=5200, description="Weeks the action is repeated at every review (1 = once)."
+    lever: Lever = Field(..., description="The lever pulled (any lever of the repertoire list).")
+    intensity: float = Field(
+        1.0,
+        ge=-1,
+        le=1,
+        description="Intensity (1 = the lever in full).",
+        json_schema_extra=unit("intensity (-1 to 1)"),
     )
-
-    @field_validator("lever")
-    @classmethod
-    def _known_lever(cls, value: str) -> str:
-        return _check_lever(value)
-
-
-def _check_lever(lever: str) -> str:
-    if lever not in LEVERS:
-        from difflib import get_close_matches
-
-        close = get_close_matches(lever, list(LEVERS), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ValueError(f"unknown lever '{lever}'{hint} Known: {', '.join(LEVERS)}")
-    return lever
+    weeks: float = Field(
+        1, ge=0.1, le=5200, description="Weeks the action is repeated at every review (1 = once)."
+    )
 
 
 class LeversConfig(Section):
@@ -163,20 +180,25 @@ class LeversConfig(Section):
         description="episodic: a quick fix whenever pressure exceeds threshold (the reflex); "
         "continuous: lasting levers set in proportion to the pressure.",
     )
-    repertoire: tuple[str, ...] = Field(
+    repertoire: tuple[Lever, ...] = Field(
         (),
         description="Levers used, in the order they are reached for. Symptomatic: call_blitz, "
         "extra_reporting, training_day, urgent_meeting, discount_push, cut_improvement; "
         "fundamental: coaching, pipeline_discipline, account_care, capacity_planning.",
     )
     threshold: float = Field(
-        0.05, ge=0, le=1, description="Pressure above which an episodic fix is started."
+        0.05,
+        ge=0,
+        le=1,
+        description="Pressure above which an episodic fix is started.",
+        json_schema_extra=unit("pressure (0-1)"),
     )
     base: float = Field(
         0.0,
         ge=0,
         le=1,
         description="Standing intensity of continuous levers (e.g. coaching always protected).",
+        json_schema_extra=unit("intensity (0-1)"),
     )
 
     schedule: tuple[PlannedAction, ...] = Field(
@@ -184,13 +206,6 @@ class LeversConfig(Section):
         description="Levers pulled on a calendar, besides (or instead of) the policy: e.g. a "
         "training in week 10. Used to price one lever at a time.",
     )
-
-    @field_validator("repertoire")
-    @classmethod
-    def _known_levers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for lever in value:
-            _check_lever(lever)
-        return value
 
 
 class MemberLoop(Section):
@@ -209,12 +224,14 @@ class MemberLoop(Section):
         le=60,
         description="The member's reference: revenue as a multiple of the imposed target (e.g. "
         "1.1); margin and satisfaction as fractions 0-1 (e.g. 0.35, 0.8); temperature in degC.",
+        json_schema_extra=unit("x target (revenue), fraction, or degC"),
     )
     gain: float | None = Field(
         None,
         ge=0,
         le=100,
         description="This member's proportional gain; null = the variant's policy gain.",
+        json_schema_extra=unit("pressure per unit of relative error"),
     )
 
     @model_validator(mode="after")
@@ -237,7 +254,7 @@ class ControlConfig(Section):
     perception: PerceptionConfig = PerceptionConfig()
     policy: PolicyConfig = PolicyConfig()
     levers: LeversConfig = LeversConfig()
-    members: tuple[MemberLoop, ...] = Field(
+    members: Annotated[tuple[MemberLoop, ...], AtMost(MAX_MEMBERS)] = Field(
         (),
         description="Member loops: each member steers their own metric toward their own "
         "reference with their own gain, on the shared levers (sales) or their own heater "

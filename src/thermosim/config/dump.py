@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -19,13 +18,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from thermosim.config.fielddoc import first_sentence, ordered_fields
+from thermosim.config.base import NAME_PATTERN
+from thermosim.config.fields import section
 from thermosim.config.loader import load_scenario
 from thermosim.config.scenario import Scenario
 from thermosim.errors import ScenarioError
 
-# The same rule as Scenario.name: the name is also a folder and a file name.
-NAME_RULE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
+# The rule of Scenario.name: the name is also a folder and a file name.
+NAME_RULE = re.compile(r"(?=.{1,80}$)" + NAME_PATTERN.removeprefix("^"))
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.\s+")
 SCHEMA_LINE = "yaml-language-server: $schema={}"
 DEFAULT_SCHEMA_REF = "thermosim.schema.json"
 # Text values longer than this get their comment on the line above, not at the line's end.
@@ -40,12 +41,9 @@ class _Representer(RoundTripRepresenter):
 
 def _float(representer: RoundTripRepresenter, value: float) -> Any:
     # repr is the shortest text that reads back as the same double, and YAML 1.2 reads it as a
-    # float; ruamel's own float output is made for round-tripping its own scalars instead.
-    if math.isfinite(value):
-        text = repr(value)
-    else:
-        text = ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+    # float (a scenario's numbers are finite); ruamel's own float output is made for
+    # round-tripping its own scalars instead.
+    return representer.represent_scalar("tag:yaml.org,2002:float", repr(value))
 
 
 def _null(representer: RoundTripRepresenter, value: None) -> Any:
@@ -84,9 +82,21 @@ def _node(value: Any, indent: int) -> Any:
     return value
 
 
+def first_sentence(text: str, limit: int) -> str:
+    """The first sentence of ``text``, cut at a word boundary to at most ``limit`` characters."""
+    # "e.g." and "i.e." end no sentence.
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".")
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 3].rsplit(" ", 1)[0]
+        if sentence.count("(") > sentence.count(")"):  # no half-open parenthesis
+            sentence = sentence[: sentence.rindex("(")]
+        sentence = sentence.rstrip(" ,;:") + "..."
+    return sentence
+
+
 def _mapping(model: BaseModel, indent: int) -> CommentedMap:
     node = CommentedMap()
-    fields = ordered_fields(type(model))
+    fields = section(type(model).__name__).fields()
     for doc in fields:
         node[doc.name] = _node(getattr(model, doc.name), indent + 2)
     # One comment column per mapping, just right of its longest short line.
@@ -143,7 +153,10 @@ def _check_name(name: str, what: str) -> None:
     if not NAME_RULE.fullmatch(name):
         raise ScenarioError(
             f"'{name}' is not a valid {what}",
-            [f"{what}: use 1 to 80 letters, digits, '_', '.' or '-' (no spaces), e.g. my-team"],
+            [
+                f"{what}: use 1 to 80 letters, digits, '_', '.' or '-' (no spaces, not starting "
+                "with '.'), e.g. my-team"
+            ],
             source=name,
         )
 

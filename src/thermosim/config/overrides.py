@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from thermosim.config.document import Document, Pos, YamlPath, dotted
-from thermosim.config.model_paths import locate
+from thermosim.config.fields import locate
 from thermosim.config.yaml_io import parse_yaml
 from thermosim.errors import Problem, ScenarioError
 
@@ -81,12 +81,10 @@ def _default_tag(path: YamlPath) -> dict[str, Any]:
     which is a sales plant; without its kind the mapping would be a plant of no kind at all.
     """
     spot = locate(path)
-    info = spot.field
-    if spot.shape[0] != "union" or info is None or not isinstance(info.discriminator, str):
+    if spot.shape != "union" or not isinstance(spot.default, dict):
         return {}
-    default = info.get_default(call_default_factory=True)
-    tag = getattr(default, info.discriminator, None)
-    return {info.discriminator: tag} if isinstance(tag, str) else {}
+    key = spot.body["discriminator"]["propertyName"]
+    return {key: spot.default[key]} if key in spot.default else {}
 
 
 def _set(data: dict[str, Any], parts: list[str], value: Any) -> tuple[YamlPath, list[YamlPath]]:

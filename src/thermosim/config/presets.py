@@ -7,9 +7,12 @@ plant, so every difference in results comes from how the plant answers these par
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from thermosim.control.levers import FUNDAMENTAL
+
+# The names of `PRESETS`, as the type of a variant's ``preset`` (a test keeps the two equal).
+PresetName = Literal["reactive", "steered", "fragmented", "eroding-goals", "open-loop"]
 
 # The reflexes of the source article in the order a manager reaches for them: more calls, more
 # reporting, another training, urgent meetings; then discounts and cutting improvement time.

@@ -17,15 +17,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from thermosim.config.document import Document, YamlPath
-from thermosim.config.model_paths import (
-    Spot,
-    allowed_keys,
-    expectation,
-    field_homes,
-    literal_values,
-    locate,
-    type_words,
-)
+from thermosim.config.fields import Spot, field_homes, locate, number_text
 from thermosim.errors import Problem
 
 MAX_LISTED = 12  # names listed in "allowed here: ..." before "and N more"
@@ -34,7 +26,6 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:\.\d{3})*,\d+")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 _PERCENT = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%")
 _WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[^\d\s.,][^,]*")
-_QUOTED = re.compile(r"'([^']*)'")
 
 _NUMBER_TYPES = frozenset(
     {
@@ -44,7 +35,6 @@ _NUMBER_TYPES = frozenset(
         "int_parsing_size",
         "float_parsing",
         "float_type",
-        "finite_number",
         "bool_parsing",
         "bool_type",
         "string_type",
@@ -75,10 +65,6 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def did_you_mean(word: str, candidates: list[str]) -> str:
     """``did you mean 'x'?`` for the closest candidate, or "" when none is close."""
     close = get_close_matches(word, candidates, n=1, cutoff=0.6)
@@ -90,6 +76,40 @@ def listing(names: list[str]) -> str:
     if len(names) <= MAX_LISTED:
         return ", ".join(names)
     return ", ".join(names[:MAX_LISTED]) + f" and {len(names) - MAX_LISTED} more"
+
+
+def summary(text: str) -> str:
+    """The start of a field's description: what it is, without sources and examples."""
+    if text.startswith("For ") and ": " in text:
+        text = text.split(": ", 1)[1]  # "For kind raised: multiple of ..." -> the meaning
+    for stop in (" (", ". ", "; ", ": "):
+        text = text.split(stop, 1)[0]
+    text = text.rstrip(".")
+    words = text.split()
+    # "Weeks simulated" reads as part of the sentence; "Monte Carlo ..." keeps its capitals.
+    if words and words[0][1:].islower() and not (len(words) > 1 and words[1][:1].isupper()):
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def expectation(spot: Spot) -> str:
+    """What the field at ``spot`` expects, in words; empty when nothing useful can be said.
+
+    ``weeks simulated: a whole number from 4 to 1040``; ``one of fixed, raised, eroding``.
+    """
+    if spot.choices:
+        return "one of " + ", ".join(spot.choices)
+    base = spot.type_words.removesuffix(" or null")
+    if base not in ("a whole number", "a number"):
+        return ""
+    bounds = spot.range_words()
+    text = f"{base} {bounds}" if bounds else base
+    if spot.nullable:
+        text += ", or null"
+    what = summary(spot.own_description)
+    if not what and not bounds:
+        return ""  # "a number" alone repeats the message
+    return f"{what}: {text}" if what else text
 
 
 def number_hint(value: Any) -> str:
@@ -139,9 +159,9 @@ def _fold_missing(errors: list[ErrorDetails], spots: list[Spot]) -> set[int]:
     }
     folded: set[int] = set()
     for err, spot in zip(errors, spots, strict=True):
-        if err["type"] != "extra_forbidden" or spot.model is None:
+        if err["type"] != "extra_forbidden":
             continue
-        close = get_close_matches(str(spot.path[-1]), allowed_keys(spot.model), n=1)
+        close = get_close_matches(str(spot.path[-1]), spot.siblings, n=1)
         if close and (spot.path[:-1], close[0]) in missing:
             folded.add(missing[(spot.path[:-1], close[0])])
     return folded
@@ -161,17 +181,15 @@ def _problems_of(err: ErrorDetails, spot: Spot, doc: Document) -> list[Problem]:
         return [_bad_kind(kind, spot, got, doc)]
     if kind in _BOUNDS:
         bound, words = _BOUNDS[kind]
-        message = words.format(_number(ctx.get(bound))) + f", got {show(got)}"
+        message = words.format(number_text(ctx[bound])) + f", got {show(got)}"
         return [doc.problem(path, message, expectation(spot))]
+    if kind == "finite_number":
+        return [doc.problem(path, f"must be a finite number, got {show(got)}", expectation(spot))]
     if kind in _NUMBER_TYPES:
-        expected = type_words(spot.shape)
         hint = number_hint(got) or expectation(spot)
-        return [doc.problem(path, f"expected {expected}, got {show(got)}", hint)]
+        return [doc.problem(path, f"expected {spot.type_words}, got {show(got)}", hint)]
     if kind == "literal_error":
-        allowed = literal_values(spot.shape)
-        close = did_you_mean(got, allowed) if isinstance(got, str) else ""
-        message = f"{show(got)} is not allowed" + (f": {close}" if close else "")
-        return [doc.problem(path, message, "one of " + ", ".join(allowed))]
+        return [doc.problem(path, *_not_allowed(spot, got))]
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return [doc.problem(path, f"expected a mapping (key: value lines), got {show(got)}")]
     if kind in ("tuple_type", "list_type"):
@@ -201,9 +219,20 @@ def _comma_in_flow(path: YamlPath, doc: Document) -> str:
     return "a decimal comma? use a decimal point, e.g. 0.2"
 
 
+def _not_allowed(spot: Spot, got: Any) -> tuple[str, str]:
+    """``unknown lever 'x': did you mean 'y'?`` for names, ``'x' is not allowed`` for others."""
+    allowed = ", ".join(spot.choices)
+    hint = f"known: {allowed}" if spot.noun else f"one of {allowed}"
+    if spot.noun and not isinstance(got, str):  # a name is text: say so, as for any text field
+        return f"expected {spot.type_words}, got {show(got)}", hint
+    close = did_you_mean(got, spot.choices) if isinstance(got, str) else ""
+    message = f"unknown {spot.noun} {show(got)}" if spot.noun else f"{show(got)} is not allowed"
+    return message + (f": {close}" if close else ""), hint
+
+
 def _unknown_key(spot: Spot, doc: Document) -> tuple[str, str]:
     key = str(spot.path[-1])
-    allowed = allowed_keys(spot.model) if spot.model is not None else []
+    allowed = spot.siblings
     close = did_you_mean(key, allowed)
     if close:
         return f"unknown key '{key}': {close}", ""
@@ -217,8 +246,7 @@ def _unknown_key(spot: Spot, doc: Document) -> tuple[str, str]:
 
 def _bad_kind(kind: str, spot: Spot, got: Any, doc: Document) -> Problem:
     noun = spot.container.removesuffix("s") if isinstance(spot.path[-1], int) else spot.container
-    _, tags = spot.shape
-    known = list(tags) if isinstance(tags, dict) else []
+    known = list(spot.kinds)
     tag = got.get("kind") if isinstance(got, dict) else None
     if kind == "union_tag_not_found" or tag is None:
         return doc.problem(
@@ -247,6 +275,8 @@ def _text(kind: str, ctx: dict[str, Any], got: Any) -> str:
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long: at most {ctx.get('max_length')} characters, got {len(str(got))}"
+    if kind == "string_pattern_mismatch" and str(got).startswith("."):
+        return f"{show(got)} may not start with '.': it is also the name of a folder"
     if kind == "string_pattern_mismatch":
         return f"{show(got)} may only use letters, digits, '-', '_' and '.' (no spaces)"
     return f"expected text, got {show(got)}"
@@ -255,40 +285,9 @@ def _text(kind: str, ctx: dict[str, Any], got: Any) -> str:
 def _custom(raw: str, path: YamlPath, doc: Document) -> list[Problem]:
     """A validator's own message, placed as precisely as the data allows."""
     message = raw.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    message, _, known = message.replace("; did you mean", ": did you mean").partition(" Known: ")
-    hint = f"known: {known}" if known else ""
     if message.startswith("variant names must be unique"):
         return _duplicate_variants(doc) or [doc.problem(path, message)]
-    if message.startswith("shock kind '"):
-        kind = _QUOTED.findall(message)[0]
-        shocks = doc.data.get("shocks")
-        places = [
-            ("shocks", i, "kind")
-            for i, s in enumerate(shocks if isinstance(shocks, list) else [])
-            if isinstance(s, dict) and s.get("kind") == kind
-        ]
-        hint = (
-            "it needs 'plant: {kind: thermostat}'"
-            if kind == "outside_temperature"
-            else "the thermostat plant takes outside_temperature and target_change shocks"
-        )
-        return [doc.problem(p, message, hint) for p in places] or [doc.problem(path, message)]
-    return [doc.problem(_refine(path, message, doc), message, hint)]
-
-
-def _refine(path: YamlPath, message: str, doc: Document) -> YamlPath:
-    """Point at the list item a message quotes (``unknown lever 'x'`` -> ``repertoire.1``)."""
-    node: Any = doc.data
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return path
-    if isinstance(node, list):
-        for quoted in _QUOTED.findall(message):
-            if quoted in node:
-                return (*path, node.index(quoted))
-    return path
+    return [doc.problem(path, message)]
 
 
 def _duplicate_variants(doc: Document) -> list[Problem]:

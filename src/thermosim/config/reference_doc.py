@@ -12,93 +12,65 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from thermosim.config.fielddoc import (
-    FieldDoc,
-    doc_of,
-    literal_values,
-    ordered_fields,
-    range_text,
-    type_text,
-)
+from thermosim.config.fields import Spot, section
 from thermosim.config.presets import PRESETS
-from thermosim.config.scenario import Scenario, Variant
 
 GENERATED_BY = "python -m thermosim.config.schema"
+_TYPES = {"integer": "integer", "number": "number", "boolean": "true/false", "string": "text"}
 
 
 @dataclass
-class _Section:
+class _Table:
     """One table of the reference: the fields of one model, at one or more places in a file."""
 
     labels: list[str]
-    model: type[BaseModel]
-    fields: list[FieldDoc]
+    model: str
+    fields: list[Spot]
     note: str = ""
-    children: list[_Section] = field(default_factory=list)
+    children: list[_Table] = field(default_factory=list)
 
 
-def _child_path(path: str, doc: FieldDoc) -> str:
-    child = f"{path}.{doc.name}" if path else doc.name
-    return f"{child}[]" if type_text(doc.info.annotation).startswith("list") else child
-
-
-def _sections(
-    model: type[BaseModel],
-    path: str,
-    seen: dict[type[BaseModel], _Section],
-    kind: str = "",
-) -> _Section:
+def _tables(model: str, path: str, seen: dict[str, _Table], kind: str = "") -> _Table:
     """The table of ``model`` at ``path`` and, below it, the tables of the sections it holds."""
-    label = f"`{path}`" if path else "Top level"
-    if kind:
-        label += f" with `kind: {kind}`"
-    section = _Section([label], model, ordered_fields(model))
-    seen[model] = section
-    for doc in section.fields:
-        models = doc.sections
-        child = _child_path(path, doc)
-        if len(models) == 1:
-            if models[0] in seen:  # title and description share one table
-                seen[models[0]].labels.append(f"`{child}`")
-            else:
-                section.children.append(_sections(models[0], child, seen))
+    label = (f"`{path}`" if path else "Top level") + (f" with `kind: {kind}`" if kind else "")
+    table = _Table([label], model, section(model).fields())
+    seen[model] = table
+    for spot in table.fields:
+        models = spot.models
+        child = f"{path}.{spot.name}" if path else spot.name
+        child += "[]" if spot.shape == "seq" else ""
+        if len(models) == 1 and models[0] in seen:  # title and description share one table
+            seen[models[0]].labels.append(f"`{child}`")
+        elif len(models) == 1:
+            table.children.append(_tables(models[0], child, seen))
         elif models:
-            section.children.extend(_union(models, child, seen))
-    return section
+            table.children.extend(_kinds(spot.item if spot.shape == "seq" else spot, child, seen))
+    return table
 
 
-def _union(
-    models: tuple[type[BaseModel], ...], path: str, seen: dict[type[BaseModel], _Section]
-) -> Iterator[_Section]:
+def _kinds(spot: Spot, path: str, seen: dict[str, _Table]) -> Iterator[_Table]:
     """Tables for items chosen by ``kind``: the fields every kind shares once, then each kind."""
-    common = [
-        doc
-        for doc in ordered_fields(models[0])
-        if doc.name != "kind"
-        and all(
-            doc.name in m.model_fields
-            and m.model_fields[doc.name].description == doc.info.description
-            for m in models
-        )
-    ]
-    names = {doc.name for doc in common}
+    models = dict(zip(spot.kinds, spot.models, strict=True))
+    first, *others = (section(model) for model in models.values())
+    words = {f.name: f.own_description for f in first.fields() if f.name != "kind"}
+    for other in others:
+        words = {k: v for k, v in words.items() if k in other.keys}
+        words = {k: v for k, v in words.items() if other.child(k).own_description == v}
+    common = [f for f in first.fields() if f.name in words]
     if common:
-        yield _Section([f"`{path}`"], models[0], common, note="Fields of every kind:")
-    for model in models:
-        kind = literal_values(model.model_fields["kind"].annotation)[0]
-        section = _sections(model, path, seen, kind=kind)
-        section.fields = [doc for doc in section.fields if doc.name not in names]
-        section.note = doc_of(model)
+        yield _Table([f"`{path}`"], spot.models[0], common, note="Fields of every kind:")
+    for kind, model in models.items():
+        table = _tables(model, path, seen, kind=kind)
+        table.fields = [f for f in table.fields if f.name not in words]
+        table.note = section(model).description
         if common:
-            section.note += " Plus the fields of every kind above."
-        yield section
+            table.note += " Plus the fields of every kind above."
+        yield table
 
 
-def _flatten(section: _Section) -> Iterator[_Section]:
-    yield section
-    for child in section.children:
+def _flatten(table: _Table) -> Iterator[_Table]:
+    yield table
+    for child in table.children:
         yield from _flatten(child)
 
 
@@ -123,29 +95,54 @@ def yaml_text(value: Any) -> str:
     return str(value)
 
 
-def _default_cell(doc: FieldDoc) -> str:
-    if doc.required:
+def type_cell(spot: Spot) -> str:
+    """The type in the reference's words: number, section, one of `a`, `b`, list of ..."""
+    if spot.shape in ("model", "union"):
+        return "section" + (", chosen by `kind`" if spot.shape == "union" else "")
+    if spot.shape == "seq" and spot.item.shape == "union":
+        return "list of items, chosen by `kind`"
+    if spot.shape == "seq" and spot.item.choices:
+        return "list of: " + ", ".join(f"`{c}`" for c in spot.item.choices)
+    if spot.shape in ("seq", "map"):
+        return (
+            f"{'list of' if spot.shape == 'seq' else 'mapping of text to'} {type_cell(spot.item)}"
+        )
+    if spot.choices:
+        text = "one of " + ", ".join(f"`{c}`" for c in spot.choices)
+    else:
+        text = " or ".join(_TYPES[m["type"]] for m in spot.options)
+    return text + (" or null" if spot.nullable else "")
+
+
+def range_cell(spot: Spot) -> str:
+    """The range column: the lengths, the numbers and the pattern a value must keep to."""
+    parts = [spot.lengths, spot.range_words(table=True)]
+    if any("pattern" in option for option in spot.options):
+        parts.append("letters, digits, `_`, `.` and `-`, not starting with `.`")
+    return "; ".join(part for part in parts if part)
+
+
+def _default_cell(spot: Spot) -> str:
+    if spot.required:
         # Shock kinds are the value that chooses the table, so they are never "optional".
         return "required"
-    if doc.sections:
-        return "see below"
-    return f"`{yaml_text(doc.default)}`"
+    return "see below" if spot.models else f"`{yaml_text(spot.default)}`"
 
 
-def field_table(fields: list[FieldDoc], extra: list[str] | None = None) -> list[str]:
+def field_table(fields: list[Spot], extra: list[str] | None = None) -> list[str]:
     """A Markdown table of ``fields``: key, type, unit, default, range, description."""
     lines = [
         "| key | type | unit | default | range | description |",
         "|---|---|---|---|---|---|",
     ]
-    for doc in fields:
+    for spot in fields:
         cells = [
-            f"`{doc.name}`",
-            doc.type_text,
-            doc.unit,
-            _default_cell(doc),
-            range_text(doc.info),
-            doc.description,
+            f"`{spot.name}`",
+            type_cell(spot),
+            spot.unit,
+            _default_cell(spot),
+            range_cell(spot),
+            spot.description,
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return lines + (extra or [])
@@ -246,24 +243,23 @@ def reference_markdown() -> str:
     """The text of ``docs/scenarios.md``: the intro and one table per section of a scenario."""
     text = _INTRO.format(generated_by=GENERATED_BY, presets="\n".join(_preset_table()))
     lines = [text.rstrip("\n")]
-    root = _sections(Scenario, "", {})
+    root = _tables("Scenario", "", {})
     extends_row = [
         "| `extends` | text | - | (none) | a shipped name or a relative path | Scenario this "
         "file starts from (see above); read by the loader, not part of the resolved scenario. |"
     ]
-    for section in _flatten(root):
-        lines += ["", f"### {', '.join(section.labels)}", ""]
-        if section.model is not Scenario:
-            note = section.note or doc_of(section.model)
-            if section.model is Variant:
+    for table in _flatten(root):
+        lines += ["", f"### {', '.join(table.labels)}", ""]
+        if table.model != "Scenario":
+            note = table.note or section(table.model).description
+            if table.model == "Variant":
                 note += (
                     " The defaults below hold for a variant without a preset; with a preset, "
                     "the preset's values hold and any field written here overrides them."
                 )
             lines += [note, ""]
-        if section.fields:
-            extra = extends_row if section.model is Scenario else None
-            lines += field_table(section.fields, extra)
+        if table.fields:
+            lines += field_table(table.fields, extends_row if table.model == "Scenario" else None)
         else:
             lines.append("No fields of its own.")
     return "\n".join(lines) + "\n"

@@ -6,14 +6,13 @@ field-by-field overrides.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from thermosim.config.base import Loc, Section, located_problems
+from thermosim.config.base import NAME_PATTERN, AtMost, Loc, Section, located_problems, noun, unit
 from thermosim.config.control import ControlConfig, Metric
-from thermosim.config.presets import PRESETS
+from thermosim.config.presets import PRESETS, PresetName
 from thermosim.config.sales import SalesPlantConfig
 from thermosim.config.shocks import MechanismsConfig, Shock
 from thermosim.config.thermostat import ThermostatPlantConfig
@@ -23,6 +22,8 @@ PLANT_METRICS: dict[str, tuple[Metric, ...]] = {
     "sales": ("revenue", "margin", "satisfaction"),
     "thermostat": ("temperature",),
 }
+# Every shock is a process of the run for all its weeks; fifty is more than any story needs.
+MAX_SHOCKS = 50
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -50,10 +51,10 @@ class Variant(ControlConfig):
         ...,
         min_length=1,
         max_length=40,
-        pattern=r"^[A-Za-z0-9_.-]+$",
+        pattern=NAME_PATTERN,
         description="Name used in results and figures.",
     )
-    preset: str | None = Field(
+    preset: Annotated[PresetName, Field(json_schema_extra=noun("preset"))] | None = Field(
         None,
         description="Preset the variant starts from: reactive, steered, fragmented, "
         "eroding-goals or open-loop; its fields may be overridden one by one.",
@@ -66,17 +67,8 @@ class Variant(ControlConfig):
             return data
         preset = data["preset"]
         if not isinstance(preset, str) or preset not in PRESETS:
-            return data  # reported by the field validator below, with a suggestion
+            return data  # the field reports it, with a suggestion
         return deep_merge(PRESETS[preset], data)
-
-    @field_validator("preset")
-    @classmethod
-    def _known_preset(cls, value: str | None) -> str | None:
-        if value is not None and value not in PRESETS:
-            close = get_close_matches(value, list(PRESETS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ValueError(f"unknown preset '{value}'{hint} Known: {', '.join(PRESETS)}")
-        return value
 
 
 Plant = Annotated[SalesPlantConfig | ThermostatPlantConfig, Field(discriminator="kind")]
@@ -89,40 +81,52 @@ class Scenario(Section):
         ...,
         min_length=1,
         max_length=80,
-        pattern=r"^[A-Za-z0-9_.-]+$",
+        pattern=NAME_PATTERN,
         description="Short name; also the results folder name.",
     )
     title: Text = Field(Text(), description="Title in English and Dutch.")
     description: Text = Field(Text(), description="What the scenario shows, in both languages.")
     horizon_weeks: int = Field(104, ge=4, le=1040, description="Weeks simulated.")
-    replications: int = Field(30, ge=1, le=100_000, description="Monte Carlo replications.")
-    seed: int = Field(42, ge=0, le=2**63 - 1, description="Seed of all random streams.")
-    plant: Plant = Field(default_factory=SalesPlantConfig, description="The plant simulated.")
+    replications: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="Monte Carlo replications.",
+        json_schema_extra=unit("runs"),
+    )
+    seed: int = Field(
+        42,
+        ge=0,
+        le=2**63 - 1,
+        description="Seed of all random streams.",
+        json_schema_extra=unit("-"),
+    )
+    # A default instance rather than a factory, so the schema knows the default plant's kind
+    # (``--set plant.people.team_size=7`` on a file without a plant needs it).
+    plant: Plant = Field(SalesPlantConfig(), description="The plant simulated.")
     mechanisms: MechanismsConfig = Field(
         MechanismsConfig(), description="Mechanism switches (ablation, counter-cases)."
     )
-    shocks: tuple[Shock, ...] = Field((), description="Disturbances, applied to every variant.")
+    shocks: Annotated[tuple[Shock, ...], AtMost(MAX_SHOCKS)] = Field(
+        (), description="Disturbances, applied to every variant."
+    )
     variants: tuple[Variant, ...] = Field(
         ..., min_length=1, max_length=20, description="Strategies compared under the same luck."
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> Scenario:
+    def _unique_names(self) -> Scenario:
         names = [v.name for v in self.variants]
         doubles = sorted({n for n in names if names.count(n) > 1})
         if doubles:
             raise ValueError(f"variant names must be unique; repeated: {', '.join(doubles)}")
-        thermo = self.plant.kind == "thermostat"
-        for shock in self.shocks:
-            if (shock.kind == "outside_temperature") != thermo and shock.kind != "target_change":
-                plant = "thermostat" if thermo else "sales"
-                raise ValueError(f"shock kind '{shock.kind}' does not apply to the {plant} plant")
         return self
 
     @model_validator(mode="after")
     def _fits_the_plant(self) -> Scenario:
         """Refuse what the plant cannot do: every problem at its own field, all at once."""
         problems = [
+            *self._shocks_off_the_plant(),
             *self._unmeasured_metrics(),
             *self._cooling_without_cooler(),
             *self._shocks_after_the_end(),
@@ -130,6 +134,24 @@ class Scenario(Section):
         if problems:
             raise located_problems(type(self).__name__, problems)
         return self
+
+    def _shocks_off_the_plant(self) -> list[tuple[Loc, str, Any]]:
+        """Shocks of the other plant (a cold snap in a sales team, a lost account in a room)."""
+        thermo = self.plant.kind == "thermostat"
+        hint = (
+            "the thermostat plant takes outside_temperature and target_change shocks"
+            if thermo
+            else "it needs 'plant: {kind: thermostat}'"
+        )
+        return [
+            (
+                ("shocks", k, "kind"),
+                f"shock kind '{shock.kind}' does not apply to the {self.plant.kind} plant; {hint}",
+                shock.kind,
+            )
+            for k, shock in enumerate(self.shocks)
+            if (shock.kind == "outside_temperature") != thermo and shock.kind != "target_change"
+        ]
 
     def _unmeasured_metrics(self) -> list[tuple[Loc, str, Any]]:
         """Loops on a metric the plant does not measure (they would find nothing to read)."""

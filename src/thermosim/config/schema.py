@@ -8,16 +8,14 @@ both with ``python -m thermosim.config.schema`` from the repository root.
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from thermosim.config.fielddoc import CHOICES, NO_UNIT, all_models, doc_of, ordered_fields
+from thermosim.config.fields import NO_UNIT, Spot, all_sections, scenario_schema
 from thermosim.config.loader import shipped_names
-from thermosim.config.scenario import Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "thermosim.schema.json"
@@ -30,6 +28,9 @@ _EXTENDS = {
     "description": "Scenario this file starts from: a shipped name or a path relative to this "
     "file. Mappings merge key by key; lists (shocks, variants) replace the base's as a whole.",
 }
+# Words pydantic writes that are for thermosim, not for an editor: titles repeat the key in title
+# case (editors would show them instead of the description); a noun names values in messages.
+_NOT_FOR_EDITORS = ("title", "noun")
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -39,22 +40,20 @@ def scenario_json_schema() -> dict[str, Any]:
     ``additionalProperties: false`` so an editor marks a misspelt key. A file with ``extends``
     may leave out anything its base gives; a variant needs only its ``name``.
     """
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = copy.deepcopy(scenario_schema())
     defs: dict[str, Any] = schema.pop("$defs")
-    models = {model.__name__: model for model in all_models(Scenario)}
-    for name, body in defs.items():
-        _document(body, models[name])
-    _document(schema, Scenario)
+    for spot in all_sections():
+        name = spot.body["title"]
+        _document(schema if name == "Scenario" else defs[name], spot)
 
     properties = schema["properties"]
-    for (model_name, field_name), choices in CHOICES.items():
-        _offer(defs[model_name]["properties"][field_name], choices)
     # The pydantic "discriminator" keyword is OpenAPI, not JSON Schema; the const `kind` of each
     # branch discriminates. The plant uses anyOf: a file that extends a base may leave its kind
     # to the base, and then matches whichever plant its keys fit.
     plant = properties["plant"]
     plant.pop("discriminator")
     plant["anyOf"] = plant.pop("oneOf")
+    plant.pop("default")  # a whole plant, which an editor would paste in on completion
     properties["shocks"]["items"].pop("discriminator")
 
     properties = {"name": properties["name"], "extends": {**_EXTENDS}, **properties}
@@ -63,7 +62,7 @@ def scenario_json_schema() -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "title": "thermosim scenario file",
-        "description": doc_of(Scenario)
+        "description": schema["description"]
         + " Fields, units and defaults: docs/scenarios.md; the resolved file: thermosim show.",
         "type": "object",
         "properties": properties,
@@ -75,43 +74,35 @@ def scenario_json_schema() -> dict[str, Any]:
     }
 
 
-def _document(body: dict[str, Any], model: type[BaseModel]) -> None:
+def _document(body: dict[str, Any], spot: Spot) -> None:
     """Give every property of ``body`` its description and unit, in reading order."""
     body.pop("title", None)
-    body["description"] = doc_of(model)
-    properties = body["properties"]
+    body["description"] = spot.description
     ordered: dict[str, Any] = {}
-    for field in ordered_fields(model):
-        prop = properties[field.name]
-        _drop_titles(prop)
-        unit = "" if field.unit == NO_UNIT else f" Unit: {field.unit}."
-        prop["description"] = field.description + unit
+    for field in spot.fields():
+        prop = _tidy(body["properties"][field.name])
+        unit = field.unit
+        prop.pop("unit", None)
+        if unit != NO_UNIT:  # a keyword editors ignore, for tools that read units
+            prop["description"] = f"{field.description} Unit: {unit}."
+            prop["unit"] = unit
+        else:
+            prop["description"] = field.description
         ordered[field.name] = prop
     body["properties"] = ordered
 
 
-def _offer(prop: dict[str, Any], choices: tuple[str, ...]) -> None:
-    """List the names a validator accepts, so an editor offers them and marks anything else."""
-    # pydantic sees these as plain text (a validator checks them), so its schema has no enum.
-    enum = {"enum": list(choices)}
-    if prop.get("type") == "array":
-        prop["items"] = enum
-    elif prop.get("type") == "object":
-        prop["propertyNames"] = enum  # the engine reads these keys by name; others are typos
-    else:
-        prop["anyOf"] = [enum, {"type": "null"}]
-
-
-def _drop_titles(node: Any) -> None:
-    # pydantic's titles repeat the key in title case; editors would show them instead of the
-    # description.
+def _tidy(node: Any) -> Any:
+    """``node`` without the keys that are not for editors, at every depth."""
     if isinstance(node, dict):
-        node.pop("title", None)
+        for key in _NOT_FOR_EDITORS:
+            node.pop(key, None)
         for value in node.values():
-            _drop_titles(value)
+            _tidy(value)
     elif isinstance(node, list):
         for value in node:
-            _drop_titles(value)
+            _tidy(value)
+    return node
 
 
 def schema_text() -> str:

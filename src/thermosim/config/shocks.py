@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from thermosim.config.base import Section
+from thermosim.config.base import Section, unit
 
 Shape = Literal["step", "ramp", "pulse"]
 
@@ -19,7 +19,7 @@ class _ShockBase(Section):
     week: float = Field(..., ge=0, le=5200, description="Week the shock starts.")
     duration_weeks: float | None = Field(
         None,
-        gt=0,
+        ge=0.1,
         le=5200,
         description="Weeks the shock lasts (null = for good; pulse shapes default to 4).",
     )
@@ -29,7 +29,7 @@ class _ShockBase(Section):
         "size for duration_weeks, then gone.",
     )
     ramp_weeks: float = Field(
-        4, gt=0, le=520, description="For shape ramp: weeks to reach full size."
+        4, ge=0.1, le=520, description="For shape ramp: weeks to reach full size."
     )
 
     def active_weeks(self) -> float | None:
@@ -42,7 +42,13 @@ class _ShockBase(Section):
 class FactorShock(_ShockBase):
     """A shock that multiplies one plant quantity by ``factor`` (its kind says which)."""
 
-    factor: float = Field(..., ge=0, le=100, description="Multiplier at full size (0.7 = -30%).")
+    factor: float = Field(
+        ...,
+        ge=0,
+        le=100,
+        description="Multiplier at full size (0.7 = -30%).",
+        json_schema_extra=unit("x (multiplier)"),
+    )
 
 
 class LeadRateShock(FactorShock):
@@ -73,22 +79,32 @@ class LostAccountShock(_ShockBase):
     """Key accounts leave for good."""
 
     kind: Literal["lost_account"]
-    count: int = Field(1, ge=1, le=1000, description="Key accounts lost.")
+    count: int = Field(
+        1, ge=1, le=1000, description="Key accounts lost.", json_schema_extra=unit("key accounts")
+    )
 
 
 class PeopleLeaveShock(_ShockBase):
     """Salespeople leave at once; vacancies are refilled after the hiring delay."""
 
     kind: Literal["people_leave"]
-    count: int = Field(2, ge=1, le=10_000, description="Salespeople who leave.")
+    count: int = Field(
+        2, ge=1, le=10_000, description="Salespeople who leave.", json_schema_extra=unit("people")
+    )
 
 
 class SeasonalityShock(_ShockBase):
     """A seasonal wave on the lead rate from week on."""
 
     kind: Literal["seasonality"]
-    amplitude: float = Field(0.25, ge=0, le=1, description="Relative swing of the lead rate.")
-    period_weeks: float = Field(52, gt=0, le=520, description="Length of one season cycle.")
+    amplitude: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Relative swing of the lead rate.",
+        json_schema_extra=unit("fraction of the lead rate"),
+    )
+    period_weeks: float = Field(52, ge=2, le=520, description="Length of one season cycle.")
     phase_weeks: float = Field(0, ge=-520, le=520, description="Shift of the wave in weeks.")
 
 
@@ -146,4 +162,5 @@ class MechanismsConfig(Section):
         le=10,
         description="Multiplier on the hours quick fixes (and pulling shared levers against "
         "each other) take out of the week (0 = free fixes).",
+        json_schema_extra=unit("x (multiplier)"),
     )

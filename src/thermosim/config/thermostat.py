@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from thermosim.config.base import Section
+from thermosim.config.base import Section, unit
 
 
 class ThermostatPlantConfig(Section):
@@ -28,7 +28,7 @@ class ThermostatPlantConfig(Section):
     )
     heater_lift_c: float = Field(
         25,
-        gt=0,
+        ge=0.1,
         le=200,
         description="Temperature rise above outside at full heater power, at equilibrium (degC).",
     )
@@ -50,4 +50,5 @@ class ThermostatPlantConfig(Section):
         ge=1,
         le=1000,
         description="Integration steps per week; the controller may review on each of them.",
+        json_schema_extra=unit("steps/week"),
     )

@@ -13,6 +13,19 @@ from typing import Literal
 
 LeverKind = Literal["symptomatic", "fundamental"]
 PlaybookMode = Literal["episodic", "continuous"]
+# The names of `LEVERS`, as a type for the scenario files (a test keeps the two equal).
+LeverName = Literal[
+    "call_blitz",
+    "extra_reporting",
+    "training_day",
+    "urgent_meeting",
+    "discount_push",
+    "cut_improvement",
+    "coaching",
+    "pipeline_discipline",
+    "account_care",
+    "capacity_planning",
+]
 
 
 @dataclass(frozen=True, slots=True)

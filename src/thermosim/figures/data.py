@@ -21,7 +21,7 @@ from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import degrees, number, percent, text, variant_label
 from thermosim.figures.style import LineLook, variant_looks
 from thermosim.metrics import ROLL_WEEKS, rolling_mean
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -27,7 +27,7 @@ from thermosim.figures.style import (
     check_size,
     slide_style,
 )
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 
 def _same(texts: Sequence[str]) -> bool:

@@ -1,9 +1,11 @@
 """Which figures a results folder gets, and writing them to ``<results>/figures/``.
 
 Owns the stable figure names (``FIGURES``), which families apply to which plant
-(``families_for``), the draw function of each family (``DRAW``) and ``write_figures``: every
-figure in every asked format, written under a temporary name and moved into place, so a
-reader never sees half a file. File names: ``<name>.<lang>.<format>`` for full-slide
+(``families_for``), the draw function of each family (``DRAW``), ``write_figures`` (every
+figure in every asked format) and ``replace_figures``, through which every figure is written:
+into a hidden staging folder, swapped in as a whole set only when all succeeded, so a failure
+or a stop leaves the previous figures as they were, and no write goes through a symbolic link.
+File names: ``<name>.<lang>.<format>`` for full-slide
 figures and ``<name>.half.<lang>.<format>`` for half-slide ones, so both languages and both
 sizes live side by side (``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``).
 """
@@ -11,6 +13,7 @@ sizes live side by side (``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -18,7 +21,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from thermosim.atomic import discard, staging_name, swap_in
 from thermosim.config.shocks import Shock as ShockSpec
+from thermosim.errors import ResultsError
 from thermosim.figures.labels import check_lang
 from thermosim.figures.loop import draw_control_loop
 from thermosim.figures.scorecard import draw_scorecard
@@ -26,7 +31,7 @@ from thermosim.figures.style import DPI, SIZES, check_size, slide_style
 from thermosim.figures.team import draw_firefighting, draw_team_health, draw_time_allocation
 from thermosim.figures.timeline import draw_cumulative_gap, draw_recovery, draw_revenue_vs_target
 from thermosim.plant.registry import plant_spec
-from thermosim.results import SavedResults, read_results
+from thermosim.saved import SavedResults, read_results
 
 FIGURES: tuple[str, ...] = (
     "revenue-vs-target",
@@ -120,8 +125,10 @@ def write_figures(
     ------
     ValueError
         For an unknown language, size or format (before anything is drawn).
-    thermosim.results.ResultsError
-        When the folder is not a complete results folder.
+    thermosim.errors.ResultsError
+        When the folder is not a complete results folder (``DamagedResultsError``), its
+        ``figures`` is a symbolic link, or the figures cannot be written; the previous figures
+        are then as they were.
     """
     check_lang(lang)
     check_size(size)
@@ -131,18 +138,101 @@ def write_figures(
             f"unknown figure format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}"
         )
     results = read_results(Path(results_dir))
-    folder = Path(results_dir) / "figures"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name in families_for(results.plant, results.scenario.shocks):
-        if name not in DRAW:
-            continue
-        fig = DRAW[name](results, lang, size)
-        for fmt in dict.fromkeys(formats):
-            path = figure_path(Path(results_dir), name, lang, fmt, size)
-            save(fig, path, fmt)
-            written.append(path)
-    return written
+    names = [n for n in families_for(results.plant, results.scenario.shocks) if n in DRAW]
+
+    def draw(staging: Path) -> list[str]:
+        files = []
+        for name in names:
+            fig = DRAW[name](results, lang, size)
+            for fmt in dict.fromkeys(formats):
+                file = figure_path(Path(results_dir), name, lang, fmt, size).name
+                save(fig, staging / file, fmt)
+                files.append(file)
+        return files
+
+    return replace_figures(Path(results_dir), draw)
 
 
-__all__ = ["DRAW", "FIGURES", "FORMATS", "SIZES", "families_for", "figure_path", "write_figures"]
+def _carry(old: Path, new: Path, drawn: set[str]) -> None:
+    """Bring what ``old`` holds besides the newly drawn files into ``new``, unchanged.
+
+    Hard links where the file system allows (no copying; a figure is only ever replaced, never
+    written in place, so sharing one is safe), copies elsewhere; a link stays a link.
+    """
+    for entry in old.iterdir():
+        if entry.name in drawn or (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue  # replaced, or a temporary of an older, interrupted save
+        copy = new / entry.name
+        if entry.is_symlink():
+            shutil.copy2(entry, copy, follow_symlinks=False)
+        elif entry.is_dir():
+            shutil.copytree(entry, copy, symlinks=True)
+        else:
+            try:
+                os.link(entry, copy)
+            except OSError:
+                shutil.copy2(entry, copy)
+
+
+def replace_figures(results_dir: Path, draw: Callable[[Path], Sequence[str]]) -> list[Path]:
+    """Swap in a new ``figures/`` folder: what ``draw`` writes, plus the old folder's other files.
+
+    ``draw`` writes its files into the fresh hidden staging folder it is given and returns
+    their names; the files it did not write (the other language or size, the waterfall) are
+    carried over. Only when all are there is the set swapped in (``atomic.swap_in``: locked,
+    with rollback), so a failure or a stop at any point leaves the previous figures as they
+    were. A link in place of a figure is replaced by the new file; ``figures`` itself being a
+    link is refused, as replacing it would quietly cut off what it leads to.
+
+    Returns
+    -------
+    list of Path
+        The files ``draw`` wrote, in its order, under ``results_dir/figures``.
+
+    Raises
+    ------
+    thermosim.errors.ResultsError
+        When ``figures`` is a symbolic link or not a folder (bad input), or the figures cannot
+        be written (the previous ones are untouched).
+    """
+    folder = results_dir / "figures"
+    if folder.is_symlink():
+        raise ResultsError(
+            f"{folder} is a symbolic link (to {os.readlink(folder)}); thermosim does not write "
+            "through links: remove the link and draw again",
+            bad_input=True,
+        )
+    if folder.exists() and not folder.is_dir():
+        raise ResultsError(f"{folder} exists and is not a folder: move it away", bad_input=True)
+    staging = staging_name(folder, "partial")
+    try:
+        staging.mkdir()
+        files = list(draw(staging))
+        if folder.is_dir():
+            _carry(folder, staging, set(files))
+        swap_in(staging, folder)
+    except ResultsError:
+        discard(staging)
+        raise
+    except OSError as exc:
+        discard(staging)
+        kept = "; the previous figures are untouched" if folder.exists() else ""
+        raise ResultsError(
+            f"could not write the figures to {folder}: {exc.strerror or exc}{kept}"
+        ) from None
+    except BaseException:
+        discard(staging)
+        raise
+    return [folder / file for file in files]
+
+
+__all__ = [
+    "DRAW",
+    "FIGURES",
+    "FORMATS",
+    "SIZES",
+    "families_for",
+    "figure_path",
+    "replace_figures",
+    "write_figures",
+]

@@ -31,7 +31,7 @@ from thermosim.figures.style import (
 )
 from thermosim.kpi_text import PERCENT_KINDS, format_kpi
 from thermosim.metrics import is_censored, kpi_spec
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 SALES_ROWS = (
     "attainment",

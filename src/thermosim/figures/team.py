@@ -44,7 +44,7 @@ from thermosim.figures.style import (
     text_width_pt,
     wrap,
 )
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 HEADING_PT = 18.0
 START = 3  # first week with a full 4-week window

@@ -46,7 +46,7 @@ from thermosim.figures.style import (
     slide_text_sizes,
 )
 from thermosim.metrics import is_censored
-from thermosim.results import SavedResults
+from thermosim.saved import SavedResults
 
 Handles = list[Artist | tuple[Artist, ...]]
 START = 3  # first week with a full 4-week window

@@ -34,7 +34,7 @@ from thermosim.figures.labels import (
     text,
     variant_label,
 )
-from thermosim.figures.render import FORMATS, figure_path, save
+from thermosim.figures.render import FORMATS, figure_path, replace_figures, save
 from thermosim.figures.style import (
     INK,
     MARGIN_IN,
@@ -384,8 +384,8 @@ def write_waterfall(
 ) -> list[Path]:
     """Draw the waterfall of ``folder/explain.json`` and write ``figures/waterfall.<lang>.<fmt>``.
 
-    Each file is written under a temporary name and moved into place; nothing else in the
-    folder is touched.
+    The files join the other figures through ``render.replace_figures`` (all or none, never
+    through a link); nothing else in the folder is touched.
 
     Parameters
     ----------
@@ -414,14 +414,16 @@ def write_waterfall(
         )
     content = read_explanation(Path(folder)) if data is None else data
     fig = draw_waterfall(content, lang, kpi)
-    target = Path(folder) / "figures"
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in dict.fromkeys(formats):
-        path = figure_path(Path(folder), NAME, lang, fmt)
-        save(fig, path, fmt)
-        written.append(path)
-    return written
+
+    def draw(staging: Path) -> list[str]:
+        files = []
+        for fmt in dict.fromkeys(formats):
+            file = figure_path(Path(folder), NAME, lang, fmt).name
+            save(fig, staging / file, fmt)
+            files.append(file)
+        return files
+
+    return replace_figures(Path(folder), draw)
 
 
 __all__ = [

@@ -1,0 +1,187 @@
+"""Worker processes: started out of reach of a stop, fed one task at a time, stopped by the parent.
+
+Owns running independent tasks ``job(0..n-1)`` in ``spawn`` worker processes (the same start
+method on Linux, macOS and Windows) and the rules that keep a stop clean. Each worker has a
+pipe of its own to the parent, with no lock shared between processes, so a worker that dies at
+any moment cannot block the others or the parent's clean-up (``multiprocessing.Pool`` hangs in
+``terminate`` when a worker was killed holding its queue lock, which a ``timeout`` signalling
+the whole process group does). Workers ignore SIGINT, SIGTERM and SIGHUP: the parent alone
+decides, and on any exception (a stop, a failed task) it kills every worker and joins it, so no
+process is left running; a worker whose parent is gone ends at its next read.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
+
+from thermosim.errors import ThermosimError
+from thermosim.interrupts import STOP_SIGNALS
+
+T = TypeVar("T")
+# Tasks each worker holds at once: one running, one waiting, so it never idles between tasks.
+IN_FLIGHT = 2
+# How long a worker may take to leave after its last task (it only has to notice the pipe close).
+LEAVE_S = 5.0
+
+
+class _Failed:
+    """A task's exception, sent back with its traceback as text (a traceback does not pickle)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self.remote = "".join(traceback.format_exception(error))
+
+
+class TaskError(Exception):
+    """Where a task failed in a worker: its traceback (the ``__cause__`` of its exception)."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}" if self.args else ""
+
+
+@contextmanager
+def _children_shielded() -> Iterator[None]:
+    """Start child processes in the body with the stop signals blocked.
+
+    A spawned child inherits the blocked mask (through fork and exec), so a Ctrl-C, which a
+    terminal sends to the whole process group, cannot land while the child is still importing
+    (each one printed a traceback); ``_ready`` lets the signals through once the child ignores
+    them. Signals reaching this process meanwhile stay pending and are delivered when the body
+    ends, never lost. Windows has no signal masks: there a Ctrl-C during a worker's first
+    second can still print.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    # The resource tracker (started with the first spawned child) unblocks SIGINT and SIGTERM
+    # after starting itself: start it before blocking them.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _ready() -> None:
+    """In a new worker: ignore the stop signals (the parent decides), then let them through."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # pending ones are dropped
+
+
+def _serve(connection: Connection, job: Callable[[int], object]) -> None:
+    """A worker's loop: read a task index, send back ``(index, result)``, until the pipe closes."""
+    _ready()
+    while True:
+        try:
+            index = connection.recv()
+        except (EOFError, OSError):  # the parent is done, or gone
+            return
+        try:
+            reply: tuple[int, object] = (index, job(index))
+            connection.send(reply)
+        except OSError:
+            return
+        except Exception as exc:  # the parent raises it, as a failed task in-process would
+            try:
+                connection.send((index, _Failed(exc)))
+            except Exception:  # an exception that does not pickle: its type and text do
+                connection.send((index, _Failed(RuntimeError(f"{type(exc).__name__}: {exc}"))))
+
+
+class Workers(Generic[T]):
+    """``processes`` worker processes running ``job``; use as a context manager, then ``map``.
+
+    ``job`` must pickle (a module-level function, or a ``functools.partial`` of one with
+    picklable arguments): each worker receives it once.
+    """
+
+    def __init__(self, job: Callable[[int], T], processes: int) -> None:
+        self.job = job
+        self.processes = processes
+        self._workers: list[tuple[BaseProcess, Connection]] = []
+
+    def __enter__(self) -> Workers[T]:
+        context = multiprocessing.get_context("spawn")
+        try:
+            with _children_shielded():
+                for _ in range(self.processes):
+                    here, there = context.Pipe()
+                    # daemon: should the parent die without cleaning up, its exit ends them.
+                    process = context.Process(target=_serve, args=(there, self.job), daemon=True)
+                    process.start()
+                    there.close()
+                    self._workers.append((process, here))
+        except BaseException:
+            self._stop(kill=True)
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        self._stop(kill=kind is not None)
+
+    def _stop(self, kill: bool) -> None:
+        """Close every pipe (an idle worker then leaves); kill first after an exception."""
+        for process, connection in self._workers:
+            connection.close()
+            if kill:
+                process.kill()
+        for process, _ in self._workers:
+            process.join(None if kill else LEAVE_S)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+        self._workers = []
+
+    def map(self, n: int, done: Callable[[int, T], None]) -> None:
+        """Run ``job(0)`` .. ``job(n-1)``; call ``done(index, result)`` as each finishes.
+
+        Raises
+        ------
+        Exception
+            A task's exception, as raised in the worker (its traceback as ``__cause__``).
+        ThermosimError
+            When a worker process ended unexpectedly (killed from outside, out of memory).
+        """
+        tasks = iter(range(n))
+        owner = {connection: process for process, connection in self._workers}
+        for connection in owner:
+            for index in _take(tasks, IN_FLIGHT):
+                connection.send(index)
+        finished = 0
+        while finished < n:
+            for ready in wait(list(owner)):
+                assert isinstance(ready, Connection)
+                try:
+                    index, result = ready.recv()
+                except (EOFError, OSError):  # a socket pipe says "reset" where a pipe says EOF
+                    process = owner[ready]
+                    process.join(1.0)
+                    raise ThermosimError(
+                        f"a worker process ended unexpectedly (exit code {process.exitcode}); "
+                        "the run was stopped"
+                    ) from None
+                if isinstance(result, _Failed):
+                    raise result.error from TaskError(result.remote)
+                finished += 1
+                done(index, result)
+                for following in _take(tasks, 1):
+                    ready.send(following)
+
+
+def _take(tasks: Iterator[int], count: int) -> list[int]:
+    return [index for _, index in zip(range(count), tasks, strict=False)]
+
+
+__all__ = ["IN_FLIGHT", "TaskError", "Workers"]
