@@ -125,3 +125,32 @@ def test_list_in_dutch_shows_dutch_titles() -> None:
     result = CliRunner().invoke(main, ["list", "--lang", "nl"])
     assert result.exit_code == 0
     assert "Een sleutelklant valt weg" in result.output
+
+
+def test_explain_checks_out_before_simulating(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", "baseline", "--out", str(not_a_folder)])
+    assert result.exit_code == 2
+    assert "is not a folder" in result.output and "Traceback" not in result.output
+
+
+def test_figures_of_a_name_too_long_for_the_system_is_exit_2() -> None:
+    result = CliRunner().invoke(main, ["figures", "x" * 5000])
+    assert result.exit_code == 2
+    assert "is not a results folder" in result.output
+
+
+def test_the_manifest_names_its_format_so_newer_folders_are_refused(tmp_path: Path) -> None:
+    import json
+
+    from thermosim.results import FORMAT
+
+    args = ["run", "baseline", "--reps", "1", "--no-figures", "-q", "--out", str(tmp_path)]
+    assert CliRunner().invoke(main, [*args, "--set", "horizon_weeks=8"]).exit_code == 0
+    manifest = json.loads((tmp_path / "baseline" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == FORMAT
+    manifest["format"] = FORMAT + 1
+    (tmp_path / "baseline" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    redraw = CliRunner().invoke(main, ["figures", str(tmp_path / "baseline")])
+    assert redraw.exit_code == 2 and "newer thermosim" in redraw.output

@@ -378,7 +378,11 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
       thermosim figures results/lost-key-account --lang nl
       thermosim figures results/baseline --format png,pdf --size half
     """
-    if not results_dir.is_dir():
+    try:
+        is_folder = results_dir.is_dir()
+    except OSError:  # a name the system refuses (too long): not a results folder either
+        is_folder = False
+    if not is_folder:
         _fail(
             f"{results_dir} is not a results folder; run `thermosim run SCENARIO` first",
             EXIT_BAD_INPUT,
@@ -450,6 +454,7 @@ def explain_command(
             + ", ".join(HEADLINE[plant]),
             EXIT_BAD_INPUT,
         )
+    check_writable(out)  # told before the simulations, not after
     progress = None
     if not quiet and sys.stderr.isatty():
         progress = Progress(sys.stderr, f"{loaded.name} (explain)")
@@ -460,11 +465,10 @@ def explain_command(
         )
         draw = functools.partial(_draw_waterfall, lang=lang, formats=formats, kpi=kpi)
         path = write_explanation(explanation, out, before_write=draw, figure_kpi=kpi)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()
-        kept = f"; {target} is as it was" if target.exists() else ""
-        _fail(f"interrupted: nothing was written{kept}", EXIT_INTERRUPTED)
+        _stopped(exc, target, "explanation files")
     if progress is not None:
         progress.close()
     if quiet:

@@ -102,6 +102,7 @@ def _created() -> str:
 def manifest(experiment: Experiment) -> dict[str, Any]:
     """What a reader needs to trust and reproduce the run."""
     return {
+        "format": FORMAT,  # readers refuse a folder of a newer format instead of misreading it
         "thermosim_version": _versions()["thermosim"],
         "scenario": experiment.scenario.name,
         "scenario_hash": scenario_hash(experiment),
