@@ -32,7 +32,10 @@ Run from the project root::
 ``--profile`` skips the timings and runs cProfile over 5 replications of every variant, then
 prints the top 20 functions by cumulative time (and the top 10 by own time); cProfile's overhead
 inflates small, often-called functions, so read its percentages as a guide, not as timings.
-``--json FILE`` writes every figure (and the raw samples, or the profile rows) to FILE.
+``--json FILE`` writes every figure (and the raw samples, or the profile rows) to FILE;
+``--before FILE`` reads such a file from an earlier run (another commit, same machine) and adds a
+"speed-up vs before" row: its median wall time over this one's. Runs whose event counts differ
+cannot be compared by the events/s ratios: the speed-up compares wall time.
 """
 
 from __future__ import annotations
@@ -308,6 +311,15 @@ def format_table(res: dict[str, Any]) -> str:
         )
     )
     rows.append(("wall ms / replication, p90", f"{wall['p90']:.1f}", ""))
+    before = res.get("before")
+    if before is not None:
+        rows.append(
+            (
+                "speed-up vs before (median wall)",
+                f"{before['wall_ms_median'] / wall['median']:.2f}x",
+                f"{before['wall_ms_median']:.1f} ms, {before['events']:,.0f} events before",
+            )
+        )
     n_var = len(sc["variants"])
     rows.append((f"wall ms / all {n_var} variants, median", f"{exp_wall['median']:.1f}", ""))
     rows.append(("tracemalloc peak MB, one replication", f"{mem['max']:.2f}", ""))
@@ -427,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"cProfile {PROFILE_REPS} replications instead of timing",
     )
     parser.add_argument(
+        "--before", type=Path, metavar="FILE", help="a --json file of an earlier run to compare"
+    )
+    parser.add_argument(
         "--bare-events", type=int, default=200_000, help="events per bare simpy run (200000)"
     )
     parser.add_argument(
@@ -440,6 +455,12 @@ def main(argv: list[str] | None = None) -> int:
         print(format_profile(result))
     else:
         result = benchmark(args.reps, args.bare_events, args.bare_procs)
+        if args.before is not None:
+            earlier = json.loads(args.before.read_text(encoding="utf-8"))
+            result["before"] = {
+                "wall_ms_median": earlier["wall_ms_per_replication"]["median"],
+                "events": earlier["events_per_replication"]["overall"],
+            }
         print(format_table(result))
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -8,12 +8,14 @@ set here for the property at hand; no simulation output is fixed.
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
+import simpy
 
 from thermosim.config.sales import (
     AccountsConfig,
@@ -24,6 +26,7 @@ from thermosim.config.sales import (
 )
 from thermosim.control.levers import Intervention
 from thermosim.plant.sales.accounts import Accounts
+from thermosim.plant.sales.arrivals import Arrival, hand_out, market_clock
 from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.people import (
     REST_FATIGUE,
@@ -34,6 +37,7 @@ from thermosim.plant.sales.people import (
 )
 from thermosim.plant.sales.state import Lead, Person
 from thermosim.plant.sales.work import _Screen
+from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Decisions, Stream
 
 PEOPLE = PeopleConfig()
@@ -354,3 +358,43 @@ def test_noise_off_screen_spreads_its_drops_and_lifts_quality() -> None:
         pytest.approx(1.0)
     )
     assert _Screen(0.0, price, noisy=False).quality == 1.0
+
+
+# --- lead arrivals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", [-26.0, -0.37, 3.0])
+def test_batched_arrivals_come_where_one_event_per_lead_puts_them(start: float) -> None:
+    # The market hands out every lead due before the next other event in one SimPy step; the
+    # log of leads and other events must be the one of a process sleeping once per lead, to the
+    # last bit of every time. (With this seed, the runs from -0.37 and from 3.0 each meet a
+    # sleep that cannot land exactly from the step's time, so that step hands out fewer leads.)
+    def run(batched: bool) -> list[tuple[str, float]]:
+        env = simpy.Environment(initial_time=start)
+        log: list[tuple[str, float]] = []
+        clock = market_clock(start, 40.0, 1.1, ShockSchedule([]), seeded(11))
+
+        def one_per_lead() -> Generator[Any, Any, None]:
+            for week, wait, _keep, _luck in clock:
+                yield env.timeout(wait)
+                assert env.now == week
+                log.append(("lead", env.now))
+
+        def receive(arrivals: list[Arrival]) -> None:
+            log.extend(("lead", week) for week, *_ in arrivals)
+
+        def weekly(offset: float) -> Generator[Any, Any, None]:
+            yield env.timeout(offset)
+            while True:
+                log.append((f"week+{offset}", env.now))
+                yield env.timeout(1.0)
+
+        env.process(hand_out(env, clock, receive) if batched else one_per_lead())
+        for offset in (0.001, 0.002, 0.999):
+            env.process(weekly(offset))
+        env.run(until=start + 14.0)
+        return log
+
+    batched, one_by_one = run(batched=True), run(batched=False)
+    assert len(one_by_one) > 500
+    assert batched == one_by_one

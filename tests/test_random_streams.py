@@ -163,3 +163,14 @@ def test_noisy_decisions_compare_the_lead_s_own_uniform() -> None:
     assert decide(0.2, 0.25, "win") is True
     assert decide(0.3, 0.25, "win") is False
     assert decide(0.3, 0.35, "win") is True
+
+
+@pytest.mark.parametrize("noisy", [True, False], ids=["noisy", "noise-off"])
+def test_an_arrival_draws_what_its_three_draws_would_draw(noisy: bool) -> None:
+    # `arrival` is a shortcut for exponential, uniform(4) and luck, in that order: over several
+    # batches of uniforms and of luck rows, it leaves the stream where they would.
+    one, three = stream(noisy), stream(noisy)
+    for k in range(1300):
+        mean = 0.02 + k % 7 * 0.01
+        assert one.arrival(mean) == (three.exponential(mean), three.uniform(4), three.luck())
+    assert [one.uniform() for _ in range(5)] == [three.uniform() for _ in range(5)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -173,7 +174,7 @@ class _Replication:
         )
         self.controllers = _controllers(spec, scenario, variant, streams)
         n = scenario.horizon_weeks
-        self.rows: dict[str, np.ndarray] = {}
+        self.rows: list[dict[str, float]] = []  # the recorded weeks' rows so far
         self.control = {name: np.full(n, np.nan) for name in CONTROL_SERIES}
         self.log: list[Intervention] = []
         self._last_continuous: dict[tuple[str, str], float] = {}
@@ -248,6 +249,7 @@ class _Replication:
                 self._last_continuous[key] = level
 
     def _recorder(self) -> Generator[Any, Any, None]:
+        # Each week's row is kept as the plant returns it (a fresh dict every week).
         n = self.scenario.horizon_weeks
         if self.warmup == 0:
             self._snapshot()  # only the pre-filled pipeline came before week 0
@@ -259,10 +261,7 @@ class _Replication:
                     self._snapshot()  # right after the last warm-up week was booked
                 yield self.env.timeout(1.0)
                 continue
-            for name, value in row.items():
-                if name not in self.rows:
-                    self.rows[name] = np.zeros(n)
-                self.rows[name][week] = value
+            self.rows.append(row)  # week by week, from week 0 (turned into series at the end)
             yield self.env.timeout(1.0)
 
     def _snapshot(self) -> None:
@@ -275,12 +274,19 @@ class _Replication:
         env.process(self._reviews())
         env.process(self._recorder())
         horizon = float(self.scenario.horizon_weeks)
+        # The end of the run is on the calendar (and never processed), so a process that looks
+        # ahead to the next event (``env.peek``) never acts past it.
+        env.timeout(horizon - env.now)
         events = 0
         step = env.step
         while env.peek() < horizon:
             step()
             events += 1
-        series = dict(self.rows)
+        n = self.scenario.horizon_weeks
+        series = {}
+        for name in dict.fromkeys(chain.from_iterable(self.rows)):  # in order of appearance
+            series[name] = values = np.zeros(n)  # a week without the series: 0
+            values[: len(self.rows)] = [row.get(name, 0.0) for row in self.rows]
         for name, values in self.control.items():
             series[name] = _fill_forward(values)
         ledger = self.spec.ledger(self.plant)
@@ -304,14 +310,10 @@ def _shares_goal(variant: Variant) -> bool:
 
 def _fill_forward(values: np.ndarray) -> np.ndarray:
     """Weeks without a review keep the last reviewed value (0 before the first review)."""
-    out = values.copy()
-    last = 0.0
-    for i, v in enumerate(out):
-        if np.isnan(v):
-            out[i] = last
-        else:
-            last = v
-    return out
+    reviewed = ~np.isnan(values)
+    # For each week, the index of the last reviewed week up to it (-1: none yet).
+    last = np.maximum.accumulate(np.where(reviewed, np.arange(len(values)), -1))
+    return np.where(last >= 0, values[np.maximum(last, 0)], 0.0)
 
 
 def simulate(

@@ -20,6 +20,8 @@ _STANDARD_NORMAL = NormalDist()
 # different attributes of one lead (qualify, win, close time) are evenly spread and uncorrelated.
 _WEYL = tuple(math.sqrt(p) % 1.0 for p in (2, 3, 5, 7, 11, 13, 17, 19))
 
+Luck = tuple[float, float, float, float, float, float]  # five uniforms and a standard normal
+
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
     """Seed of stream ``name`` in ``replication``: independent of variant, stable across runs."""
@@ -52,7 +54,7 @@ class Stream:
         self._phase = phase  # noise off: where the Weyl sequences start (differs per stream)
         self._u: list[float] = []
         self._z: list[float] = []
-        self._rows: list[tuple[float, float, float, float, float, float]] = []
+        self._rows: list[Luck] = []
         self._k = [0] * len(_WEYL)  # position in each channel's Weyl sequence
         self._carry = 0.0  # fractional remainder for noise-free counts
 
@@ -65,7 +67,7 @@ class Stream:
             self._u = self.rng.random(_BATCH).tolist()
         return self._u.pop()
 
-    def luck(self) -> tuple[float, float, float, float, float, float]:
+    def luck(self) -> Luck:
         """Five uniforms and a standard normal at once: the luck of one lead.
 
         Drawn in batches because leads are the most frequent draw; with noise off, each uniform
@@ -79,6 +81,24 @@ class Stream:
             z = self.rng.standard_normal(_BATCH).tolist()
             self._rows = list(zip(u[0], u[1], u[2], u[3], u[4], z, strict=True))
         return self._rows.pop()
+
+    def arrival(self, mean_wait: float) -> tuple[float, float, Luck]:
+        """The draws of one arrival: its wait, a uniform on channel 4, and its luck.
+
+        The same numbers, in the same order, as ``exponential(mean_wait)``, ``uniform(4)`` and
+        ``luck()``: one call instead of three for the most frequent draw (a lead arriving).
+        """
+        if not self.noisy:
+            return mean_wait, self.uniform(4), self.luck()
+        if not self._u:
+            self._u = self.rng.random(_BATCH).tolist()
+        wait = -mean_wait * math.log(1.0 - self._u.pop())
+        if not self._u:
+            self._u = self.rng.random(_BATCH).tolist()
+        keep = self._u.pop()
+        if not self._rows:
+            return wait, keep, self.luck()
+        return wait, keep, self._rows.pop()
 
     def normal(self) -> float:
         """A standard normal number (0 when noise is off)."""

@@ -46,13 +46,24 @@ class ShockSchedule:
 
     def __init__(self, shocks: Sequence[AnyShock]) -> None:
         self.shocks = tuple(shocks)
+        self._acting: dict[str, tuple[AnyShock, ...]] = {}  # by kind: the factor asks every week
+
+    def acting_on(self, kind: str) -> tuple[AnyShock, ...]:
+        """The shocks that multiply ``kind`` (seasonality acts on the lead rate), in order."""
+        found = self._acting.get(kind)
+        if found is None:
+            found = tuple(
+                shock
+                for shock in self.shocks
+                if shock.kind == kind or (kind == "lead_rate" and shock.kind == "seasonality")
+            )
+            self._acting[kind] = found
+        return found
 
     def factor(self, kind: str, week: float) -> float:
         """Product of the multipliers of every ``kind`` shock in force (seasonality included)."""
         result = 1.0
-        for shock in self.shocks:
-            if shock.kind != kind and not (kind == "lead_rate" and shock.kind == "seasonality"):
-                continue
+        for shock in self.acting_on(kind):
             s = strength(shock, week)
             if s == 0.0:
                 continue

@@ -41,6 +41,7 @@ class TeamLevers:
         self.discount_memory = 0.0
         self.started_this_week: list[Intervention] = []
         self._cache: tuple[float, dict[str, float]] | None = None  # levels at one moment
+        self.version = 0  # counts changes of the state above (a fix started, a review, a week)
 
     def start(self, action: Intervention) -> None:
         """Start a quick fix; a fix already running is renewed at the higher intensity."""
@@ -49,6 +50,7 @@ class TeamLevers:
         intensity = max(action.intensity, current[0] if running and current else 0.0)
         self._episodes[action.lever] = (intensity, action.week + self.duration(action.lever))
         self._cache = None
+        self.version += 1
         if action.lever == "extra_reporting" and not running:
             # A new reporting requirement adds hours; repeating one that still runs does not.
             self.extra_reporting_hours += self.prices.extra_reporting.hours_per_week * max(
@@ -82,6 +84,7 @@ class TeamLevers:
         self.continuous = intensities
         self.pushes = pushes
         self._cache = None
+        self.version += 1
         return changes
 
     def level(self, lever: str, week: float) -> float:
@@ -96,6 +99,13 @@ class TeamLevers:
             names = set(self._episodes) | set(self.continuous)
             self._cache = (week, {name: self.level(name, week) for name in names})
         return self._cache[1]
+
+    def same_levels(self, week_a: float, week_b: float) -> bool:
+        """Whether every lever has the same intensity at both weeks (no fix ends in between).
+
+        Time enters the levels only through ``week < end`` of each fix (``level``).
+        """
+        return all((week_a < end) == (week_b < end) for _, end in self._episodes.values())
 
     def training_this_week(self, week: float) -> float:
         """Intensity of this week's training: started since the last planning, or held."""
@@ -113,7 +123,11 @@ class TeamLevers:
     def _event(self, lever: str, week: float) -> float:
         # A lever that is an event (a day out, a meeting) held at a level by a continuous
         # playbook happens every week at that level: same effect, same hours, same fee.
-        started = sum(a.intensity for a in self.started_this_week if a.lever == lever)
+        started = (
+            sum(a.intensity for a in self.started_this_week if a.lever == lever)
+            if self.started_this_week
+            else 0  # what the sum of nothing gives
+        )
         return max(started, max(0.0, self.continuous.get(lever, 0.0)))
 
     def coordination_hours(self) -> float:
@@ -142,3 +156,4 @@ class TeamLevers:
         weeks = learn if d > self.discount_memory else self.discount_memory_weeks
         self.discount_memory = d + (self.discount_memory - d) * math.exp(-1.0 / weeks)
         self.started_this_week = []
+        self.version += 1

@@ -7,6 +7,7 @@ mechanism can be read, tested and switched off on its own.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from thermosim.config.sales import PeopleConfig
 from thermosim.plant.sales.state import Person
@@ -20,12 +21,42 @@ ATTRITION_FATIGUE, ATTRITION_DEMOTIVATION = 3.0, 2.0  # log-hazard per unit abov
 TRAINING_CAP = 0.15  # most lasting skill one-day trainings can add up to (assumed)
 
 
+def unit(x: float) -> float:
+    """``x`` clipped to [0, 1]: ``min(1.0, max(0.0, x))`` to the bit, without the builtins' cost.
+
+    (The builtins parse their keyword arguments on every call; this runs every person-week.)
+    """
+    x = x if x > 0.0 else 0.0
+    return x if x < 1.0 else 1.0
+
+
 def approach(value: float, goal: float, tau_weeks: float) -> float:
     """Move ``value`` one week toward ``goal`` with time constant ``tau_weeks`` (exact, stable).
 
     ``1 - exp(-1/tau)`` instead of ``1/tau`` keeps short time constants from overshooting.
     """
     return goal + (value - goal) * math.exp(-1.0 / tau_weeks)
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """``exp(-1 / tau)`` of each time constant: the share of a gap that one week leaves.
+
+    Worked out once per replication, so the weekly update of each person needs no ``exp``.
+    """
+
+    motivation: float
+    capability: float
+    training: float
+
+    @classmethod
+    def of(cls, cfg: PeopleConfig) -> Keep:
+        """The factors of ``cfg``'s time constants."""
+        return cls(
+            math.exp(-1.0 / cfg.motivation_weeks),
+            math.exp(-1.0 / cfg.capability_weeks),
+            math.exp(-1.0 / cfg.training_weeks),
+        )
 
 
 def ramp(person: Person, week: float, cfg: PeopleConfig) -> float:
@@ -50,13 +81,25 @@ def update_fatigue(
     fatigue: float, hours_worked: float, interruptions: float, sustainable: float, cfg: PeopleConfig
 ) -> float:
     """Fatigue rises with overload and interruptions, and recovers at a sustainable load."""
+    return next_fatigue(fatigue, *fatigue_drivers(hours_worked, interruptions, sustainable, cfg))
+
+
+def fatigue_drivers(
+    hours_worked: float, interruptions: float, sustainable: float, cfg: PeopleConfig
+) -> tuple[float, float]:
+    """The rise and recovery of fatigue in a week (the same for everyone working these hours)."""
     overload = max(0.0, hours_worked - sustainable)
     rise = cfg.fatigue_per_overtime_hour * overload + cfg.fatigue_per_interruption * interruptions
     # Recovery needs slack: none at 10 hours over the sustainable level.
     slack = max(0.0, 1.0 - overload / RECOVERY_CUTOFF_HOURS)
     recovery = slack * (1.0 - math.exp(-1.0 / cfg.fatigue_recovery_weeks))
-    fatigue += (1.0 - fatigue) * min(1.0, rise) - fatigue * recovery
-    return min(1.0, max(0.0, fatigue))
+    return min(1.0, rise), recovery
+
+
+def next_fatigue(fatigue: float, rise: float, recovery: float) -> float:
+    """One person's fatigue after a week with these drivers (``fatigue_drivers``)."""
+    fatigue += (1.0 - fatigue) * rise - fatigue * recovery
+    return unit(fatigue)
 
 
 def update_motivation(
@@ -78,14 +121,30 @@ def update_motivation(
     progress_on_shared_goal
         True when the team shares its goal and sees itself on or moving toward it.
     """
+    level = team_motivation_level(miss_share, changes, progress_on_shared_goal, cfg)
+    return next_motivation(motivation, fatigue, level, math.exp(-1.0 / cfg.motivation_weeks))
+
+
+def team_motivation_level(
+    miss_share: float, changes: float, progress_on_shared_goal: bool, cfg: PeopleConfig
+) -> float:
+    """What the team's progress, misses and changes of direction make motivation move toward."""
     level = cfg.motivation_start
     if progress_on_shared_goal:
         level += cfg.clarity_motivation
     level -= cfg.miss_motivation * miss_share
     level -= cfg.change_motivation * changes
-    level -= FATIGUE_MOTIVATION_LOSS * max(0.0, fatigue - REST_FATIGUE)
-    level = min(1.0, max(0.0, level))
-    return min(1.0, max(0.0, approach(motivation, level, cfg.motivation_weeks)))
+    return level
+
+
+def next_motivation(motivation: float, fatigue: float, team_level: float, keep: float) -> float:
+    """One person's motivation after a week: toward the team's level, lowered by their fatigue.
+
+    ``keep`` is ``exp(-1 / motivation_weeks)`` (``Keep``).
+    """
+    tired = fatigue - REST_FATIGUE
+    level = unit(team_level - FATIGUE_MOTIVATION_LOSS * (tired if tired > 0.0 else 0.0))
+    return unit(level + (motivation - level) * keep)
 
 
 def update_skill(
@@ -109,18 +168,30 @@ def update_skill(
     fading
         Whether the bump fades to its floor (the ``fading_fixes`` mechanism).
     """
+    target = capability_target(coaching_level, improvement_level, cfg)
+    grow_skill(person, target, training, fading, Keep.of(cfg), cfg)
+
+
+def capability_target(coaching_level: float, improvement_level: float, cfg: PeopleConfig) -> float:
+    """The capability this week's coaching and improvement time build toward."""
     target = (
         cfg.skill_start
         + cfg.coaching_gain * min(1.5, coaching_level)
         + cfg.improvement_gain * (min(1.5, improvement_level) - 1.0)
     )
     # Cutting improvement erodes skill, but never below a tenth of where the team started.
-    target = max(0.1 * cfg.skill_start, target)
-    person.capability = approach(person.capability, target, cfg.capability_weeks)
+    return max(0.1 * cfg.skill_start, target)
+
+
+def grow_skill(
+    person: Person, target: float, training: float, fading: bool, keep: Keep, cfg: PeopleConfig
+) -> None:
+    """One person's week of ``update_skill``, toward ``capability_target``."""
+    person.capability = target + (person.capability - target) * keep.capability
     if fading:
         # retention = floor + (1 - floor) * exp(-t / tau): earlier bumps fade by one more week
         # before this week's training (if any) adds a fresh one, used from next week on.
-        person.training_bump *= math.exp(-1.0 / cfg.training_weeks)
+        person.training_bump *= keep.training
     if training > 0.0:
         bump = cfg.training_bump * training
         lasting = bump if not fading else bump * cfg.training_floor
@@ -133,6 +204,9 @@ def update_skill(
 def attrition_hazard(person: Person, cfg: PeopleConfig) -> float:
     """Weekly chance of leaving: the base rate, raised by fatigue and low motivation."""
     base = cfg.attrition_per_year / 52.0
-    stress = ATTRITION_FATIGUE * max(0.0, person.fatigue - REST_FATIGUE)
-    stress += ATTRITION_DEMOTIVATION * max(0.0, REST_MOTIVATION - person.motivation)
-    return min(1.0, base * math.exp(stress))
+    tired = person.fatigue - REST_FATIGUE
+    low = REST_MOTIVATION - person.motivation
+    stress = ATTRITION_FATIGUE * (tired if tired > 0.0 else 0.0)
+    stress += ATTRITION_DEMOTIVATION * (low if low > 0.0 else 0.0)
+    hazard = base * math.exp(stress)
+    return hazard if hazard < 1.0 else 1.0

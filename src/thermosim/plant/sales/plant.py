@@ -4,14 +4,16 @@ Owns the processes of the design (lead arrivals, one weekly work process per sal
 orders, hiring) and the state they share. The engine reads metrics with ``sample`` and
 ``record`` and pushes decisions in with ``apply``; shocks arrive through ``shock_one_off`` and the
 schedule's multipliers. Times: a week runs from t to t+1; reviews happen at t + REVIEW_AT,
-planning at t + PLAN_AT, and the week is booked at t + BOOK_AT (all in ``plant.base``).
+planning at t + PLAN_AT, and the week is booked at t + BOOK_AT (all in ``plant.base``). Deals
+closed during the week are booked with it (``books.py``), leads arrive in batches between other
+events (``arrivals.py``): both as if each were an event of its own, to the last bit.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import Any
 
 import simpy
@@ -21,11 +23,19 @@ from thermosim.config.shocks import LostAccountShock, MechanismsConfig, PeopleLe
 from thermosim.plant.base import PLAN_AT, Decision, StreamFactory
 from thermosim.plant.sales import people as pp
 from thermosim.plant.sales.accounts import Accounts
+from thermosim.plant.sales.arrivals import Arrival, hand_out, market_clock
+from thermosim.plant.sales.books import book_closes, book_hours
 from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
-from thermosim.plant.sales.work import TeamWeek, WeekContext, WeekPlan, team_week, work_pipeline
+from thermosim.plant.sales.work import (
+    Close,
+    SharedWeek,
+    WeekContext,
+    share_week,
+    work_pipeline,
+)
 from thermosim.plant.shocks import ShockSchedule
-from thermosim.random_streams import Decisions, Stream
+from thermosim.random_streams import Decisions, Luck, Stream
 
 HANDOVER_SURVIVAL = 0.5  # share of a leaver's deals a colleague can take over (assumed)
 MISS_MEMORY_REVIEWS = 8  # "repeated misses": the share of the last two months' reviews
@@ -64,6 +74,7 @@ class SalesPlant:
         self.blitz = streams("blitz")
         self._streams = streams
         self.decide = Decisions(mechanisms.noise)
+        self._decide = self.decide.__call__  # quicker to call than the instance (every week)
         self.accounts = Accounts(cfg.accounts, streams("accounts"))
         self.levers = TeamLevers(cfg.levers, cfg.deals)
         self.ledger = Ledger()
@@ -75,8 +86,9 @@ class SalesPlant:
         self.max_team = cfg.people.max_team_size or round(cfg.people.team_size * 1.2)
         self.vacancies_open = 0
         self._next_owner = 0  # round-robin lead routing
-        # shared by everyone this week: its time, terms and context
-        self._team_week: tuple[float, TeamWeek, WeekContext] | None = None
+        self._shared: SharedWeek | None = None  # what everyone working now shares
+        self._keep = pp.Keep.of(cfg.people)
+        self._morale = 0.0  # the team's motivation level (``_judge_morale``)
         self._contracted_hours = cfg.time.contracted_hours_per_week
         self._coaching_fee_eur = cfg.costs.coaching_eur_per_person_week
         self._care_planned_per_person = (
@@ -91,10 +103,16 @@ class SalesPlant:
         self._care_hours_planned = 0.0
         self._last_hire_week = -1e9
         self._next_ident = 0
+        self._closes: list[Close] = []  # deals closed this week, booked when it closes
+        # Arrivals come at the rate referrals could reach at most, and are thinned to today's.
+        self._top_referral = 1.0 + cfg.market.referral_strength * (
+            1.0 - cfg.accounts.satisfaction_reference
+        )
         init = streams("init")
         for _ in range(cfg.people.team_size):
             self._hire(week=env.now - cfg.people.ramp_weeks - 1.0)  # the team starts fully ramped
         self._prefill_pipeline(init)
+        self._judge_morale()
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -125,10 +143,18 @@ class SalesPlant:
                 person.opportunities.append(opp)
                 self.ledger.leads_in += 1
                 self.ledger.leads_qualified += 1
+            person.triaged = False
 
     def start(self) -> None:
         """Register the plant's processes with the environment."""
-        self.env.process(self._lead_arrivals())
+        clock = market_clock(
+            self.env.now,
+            self.cfg.market.lead_rate_per_week,
+            self._top_referral,
+            self.schedule,
+            self.market,
+        )
+        self.env.process(hand_out(self.env, clock, self._receive))
         for person in list(self.team):
             self.env.process(self._work(person))
 
@@ -136,11 +162,15 @@ class SalesPlant:
 
     def new_lead(self, stream: Stream, quality: float) -> Lead:
         """A lead with its luck drawn now."""
-        u_qualify, u_win, u_close, u_spare, u_screen, z = stream.luck()
+        return self._lead(stream.luck(), stream.noisy, quality, self.env.now)
+
+    def _lead(self, luck: Luck, noisy: bool, quality: float, week: float) -> Lead:
+        """The lead arriving at ``week`` with ``luck`` drawn for it (``Stream.luck``)."""
+        u_qualify, u_win, u_close, u_spare, u_screen, z = luck
         # Lognormal deal value; with noise off z is 0, so scale by the mean factor instead.
-        spread = self._value_sigma * z if stream.noisy else self._value_mean_shift
+        spread = self._value_sigma * z if noisy else self._value_mean_shift
         return Lead(
-            self.env.now,
+            week,
             quality,
             u_qualify,
             u_win,
@@ -155,33 +185,57 @@ class SalesPlant:
         ref = self.cfg.accounts.satisfaction_reference
         return max(0.0, 1.0 + m.referral_strength * (self.accounts.satisfaction - ref))
 
-    def _lead_arrivals(self) -> Generator[Any, Any, None]:
-        """Poisson arrivals, thinned to the current rate so every variant sees the same leads."""
-        m = self.cfg.market
-        top = 1.0 + m.referral_strength * (1.0 - self.cfg.accounts.satisfaction_reference)
-        while True:
-            base = m.lead_rate_per_week * self.schedule.factor("lead_rate", self.env.now) * top
-            if base <= 0.0:
-                yield self.env.timeout(1.0)
-                continue
-            yield self.env.timeout(self.market.exponential(1.0 / base))
-            keep = self.market.uniform(4)
-            lead = self.new_lead(self.market, quality=1.0)
-            if keep * top < self._referral_factor():
-                self._assign(lead)
+    def _receive(self, arrivals: list[Arrival]) -> None:
+        """Thin arrivals to the current referral rate and route the leads kept to the team.
 
-    def _assign(self, lead: Lead) -> None:
-        """Route a lead round robin to the team (leavers are removed from ``team``)."""
-        self.ledger.leads_in += 1
-        self.week.leads += 1
-        if not self.team:
-            self.ledger.leads_dropped += 1
+        The arrivals of one call come before any other event, so they meet the same
+        satisfaction and the same team.
+        """
+        referral = self._referral_factor()
+        top = self._top_referral
+        # As ``_lead`` makes them (written out: this runs for every lead of the market).
+        median = self._value_median
+        sigma, spread = self._value_sigma, self._value_mean_shift
+        noisy = self.market.noisy
+        exp = math.exp
+        kept = [
+            Lead(
+                week,
+                1.0,
+                luck[0],
+                luck[1],
+                luck[2],
+                luck[3],
+                luck[4],
+                median * exp(sigma * luck[5] if noisy else spread),
+            )
+            for week, _, keep, luck in arrivals
+            if luck is not None and keep * top < referral
+        ]
+        if kept:
+            self._assign(kept)
+
+    def _assign(self, leads: list[Lead]) -> None:
+        """Route leads round robin to the team (leavers are removed from ``team``)."""
+        self.ledger.leads_in += len(leads)
+        self.week.leads += len(leads)
+        team = self.team
+        if not team:
+            self.ledger.leads_dropped += len(leads)
             return
-        self._next_owner = (self._next_owner + 1) % len(self.team)
-        self.team[self._next_owner].inbox.append(lead)
+        size = len(team)
+        owner = self._next_owner
+        for lead in leads:
+            owner = (owner + 1) % size
+            team[owner].inbox.append(lead)
+        self._next_owner = owner
 
     def _work(self, person: Person) -> Generator[Any, Any, None]:
-        """One salesperson's working life: a plan and a week of work, every week."""
+        """One salesperson's working life: a plan and a week of work, every week.
+
+        Each person keeps their own clock (``now + 1.0``, as SimPy adds it): a new hire's can
+        run a rounding error apart from the rest of the team's (``work.share_week``).
+        """
         start = self.env.now
         first = float(math.floor(start)) + PLAN_AT
         if first < start:
@@ -208,86 +262,63 @@ class SalesPlant:
 
     def _work_one_week(self, person: Person) -> None:
         now = self.env.now
-        if self._team_week is None or self._team_week[0] != now:
-            context = self._week_context()
-            self._team_week = (now, team_week(context, now), context)
-            # A training day is booked once for the team, whoever is in it.
+        shared = self._shared
+        if shared is None or shared.at != now:
+            shared = self._shared = share_week(self._week_context(), now, shared)
+            # A training day is booked once for the team, whoever is in it (once per moment).
             fee = self.cfg.costs.training_fee_eur_per_day
-            self.week.fees_eur += fee * self._team_week[1].plan.training
-        _, tw, context = self._team_week
-        plan = tw.plan_for_person()
-        closes = work_pipeline(person, context, plan, tw, now)
-        self._book_hours(plan)
-        for delay, value_eur, margin, won in closes:
-            self.env.timeout(delay).callbacks.append(self._closer(value_eur, margin, won))
+            self.week.fees_eur += fee * shared.terms.plan.training
+        plan = shared.terms.plan
+        selling_used, closes = work_pipeline(person, shared.context, shared.terms, now)
+        book_hours(
+            self.week,
+            self.ledger,
+            plan,
+            selling_used,
+            self._contracted_hours,
+            self._coaching_fee_eur,
+        )
+        self._care_hours_planned += self._care_planned_per_person
+        self._closes += closes
         # Cold calls land in the inbox and are qualified next week.
         for _ in range(self.blitz.poisson(plan.blitz_leads)):
             quality = self.cfg.levers.call_blitz.lead_quality
             self._assign_to(person, self.new_lead(self.blitz, quality=quality))
-        self._update_person(person, plan, now)
+        self._update_person(person, shared, now)
 
     def _assign_to(self, person: Person, lead: Lead) -> None:
         self.ledger.leads_in += 1
         self.week.leads += 1
         person.inbox.append(lead)
 
-    def _closer(self, revenue_eur: float, margin: float, won: bool) -> Callable[[Any], None]:
-        def close(_event: Any) -> None:
-            self.week.revenue_eur += revenue_eur
-            self.week.margin_eur += revenue_eur * margin
-            if won:
-                self.ledger.opportunities_won += 1
-                self.week.won += 1
-            else:
-                self.ledger.opportunities_lost += 1
-                self.week.lost += 1
+    def _judge_morale(self) -> None:
+        """The level the team's motivation moves toward (``people.team_motivation_level``).
 
-        return close
+        Worked out where its inputs change (a review's decisions, a new week), not per person.
+        """
+        self._morale = pp.team_motivation_level(
+            self.miss_share, self.week.changes, self.on_shared_course, self.cfg.people
+        )
 
-    def _book_hours(self, plan: WeekPlan) -> None:
-        hours = self.week.hours
-        mine = plan.hours
-        for key, value in mine.items():
-            hours[key] = hours.get(key, 0.0) + value
-        paid = mine["paid"]
-        week = self.week
-        week.lever_hours += plan.lever_hours
-        if paid > self._contracted_hours:
-            week.overtime_hours += paid - self._contracted_hours
-        if plan.coaching_level > 0.0:
-            week.fees_eur += self._coaching_fee_eur * plan.coaching_level
-        overbooked = sum(mine.values()) - 2.0 * paid  # every use but "paid", minus paid
-        self._care_hours_planned += self._care_planned_per_person
-        if overbooked > self.ledger.max_overbooked_hours:
-            self.ledger.max_overbooked_hours = overbooked
-
-    def _update_person(self, person: Person, plan: WeekPlan, now: float) -> None:
+    def _update_person(self, person: Person, shared: SharedWeek, now: float) -> None:
+        """The people rules of ``people.py`` for one person's week, then the chance to leave."""
         cfg = self.cfg.people
         if self.mech.fatigue:
-            person.fatigue = pp.update_fatigue(
-                person.fatigue,
-                plan.hours["paid"],
-                plan.interruptions,
-                self.cfg.time.sustainable_hours_per_week,
-                cfg,
+            person.fatigue = pp.next_fatigue(
+                person.fatigue, shared.fatigue_rise, shared.fatigue_recovery
             )
-        person.motivation = pp.update_motivation(
-            person.motivation,
-            person.fatigue,
-            self.miss_share,
-            self.week.changes,
-            self.on_shared_course,
-            cfg,
+        person.motivation = pp.next_motivation(
+            person.motivation, person.fatigue, self._morale, self._keep.motivation
         )
-        pp.update_skill(
+        pp.grow_skill(
             person,
-            plan.coaching_level,
-            plan.improvement_level,
-            plan.training,
+            shared.capability_target,
+            shared.terms.plan.training,
             self.mech.fading_fixes,
+            self._keep,
             cfg,
         )
-        if self.decide(person.luck.uniform(), pp.attrition_hazard(person, cfg), "attrition"):
+        if self._decide(person.luck.uniform(), pp.attrition_hazard(person, cfg), "attrition"):
             self.week.leavers += 1
             self._leave(person, now)
 
@@ -298,7 +329,9 @@ class SalesPlant:
         heirs = [p for p in self.team if p.active]
         for opp in person.opportunities:
             if heirs and self.decide(opp.lead.u_spare, HANDOVER_SURVIVAL, "handover"):
-                min(heirs, key=lambda p: (len(p.opportunities), p.ident)).opportunities.append(opp)
+                heir = min(heirs, key=lambda p: (len(p.opportunities), p.ident))
+                heir.opportunities.append(opp)
+                heir.triaged = False
             else:
                 self.ledger.opportunities_lost += 1
                 self.week.lost += 1
@@ -364,6 +397,7 @@ class SalesPlant:
             and gap is not None
             and (gap <= tolerance or improving)
         )
+        self._judge_morale()
         if decision.continuous.get("capacity_planning", 0.0) >= 1.0:
             self._plan_capacity(decision.week)
 
@@ -375,7 +409,9 @@ class SalesPlant:
             self.env.process(self._refill())
 
     def close_week(self, week: float) -> dict[str, float]:
-        """Book repeat orders, update customers, and return the week's row of series."""
+        """Book closes and repeat orders, update customers, and return the week's row of series."""
+        book_closes(self.week, self.ledger, self._closes)
+        self._closes = []
         w = self.week
         repeat = self.accounts.orders()
         margin_repeat = self.cfg.deals.gross_margin  # discount pushes target new deals only
@@ -383,11 +419,9 @@ class SalesPlant:
         margin_eur = w.margin_eur + repeat * margin_repeat
         active = [p for p in self.team if p.active]
         n = max(1, len(active))
-        fatigue = sum(p.fatigue for p in active) / n
+        fatigue = sum([p.fatigue for p in active]) / n
         care_ratio = (
-            w.hours.get("account_care", 0.0) / self._care_hours_planned
-            if self._care_hours_planned
-            else 0.0
+            w.hours.account_care / self._care_hours_planned if self._care_hours_planned else 0.0
         )
         self.accounts.update(care_ratio, fatigue, w.won)
         row = {
@@ -395,7 +429,7 @@ class SalesPlant:
             "target": self.target(week),
             "margin": margin_eur / revenue if revenue > 0 else 0.0,
             "satisfaction": self.accounts.satisfaction,
-            "pipeline_value": sum(o.lead.value_eur for p in active for o in p.opportunities),
+            "pipeline_value": sum([o.lead.value_eur for p in active for o in p.opportunities]),
             "opportunities_open": float(sum(len(p.opportunities) for p in active)),
             "win_rate": w.won / (w.won + w.lost) if w.won + w.lost else 0.0,
             "leads": float(w.leads),
@@ -403,9 +437,9 @@ class SalesPlant:
             "lost": float(w.lost),
             "discount": self.levers.discount(week),
             "fatigue": fatigue,
-            "motivation": sum(p.motivation for p in active) / n,
-            "skill": sum(p.skill for p in active) / n,
-            "standard": sum(p.standard for p in active) / n,
+            "motivation": sum([p.motivation for p in active]) / n,
+            "skill": sum([p.skill for p in active]) / n,
+            "standard": sum([p.standard for p in active]) / n,
             "headcount": float(len(active)),
             "leavers": float(w.leavers),
             "interventions": float(w.interventions),
@@ -420,10 +454,11 @@ class SalesPlant:
         row["cost_fees"] = w.fees_eur
         row["cost_recruiting"] = w.recruiting_eur
         for use in HOUR_USES:
-            row[f"hours_{use}"] = w.hours.get(use, 0.0)
+            row[f"hours_{use}"] = getattr(w.hours, use)
         self.levers.end_of_week(week)
         self._last = row
         self.week = Week()
+        self._judge_morale()  # the week's changes of direction are behind the team
         self._care_hours_planned = 0.0
         return row
 

@@ -50,6 +50,7 @@ class Person:
     training_bump: float = 0.0  # the fading part of recent trainings
     standard: float = 1.0  # hours worked per deal relative to what a deal needs (1 = as needed)
     active: bool = True
+    triaged: bool = True  # opportunities in triage order (``work_pipeline``); False: sort first
     inbox: list[Lead] = field(default_factory=list)
     opportunities: list[Opportunity] = field(default_factory=list)
 
@@ -57,6 +58,21 @@ class Person:
     def skill(self) -> float:
         """Skill in use this week."""
         return self.capability + self.trained + self.training_bump
+
+
+@dataclass(slots=True)
+class Hours:
+    """Hours by use: one person's week, or a week summed over the team."""
+
+    paid: float = 0.0
+    selling: float = 0.0
+    admin: float = 0.0
+    firefighting: float = 0.0
+    coaching: float = 0.0
+    improvement: float = 0.0
+    account_care: float = 0.0
+    internal: float = 0.0
+    idle: float = 0.0
 
 
 @dataclass(slots=True)
@@ -90,4 +106,4 @@ class Week:
     overtime_hours: float = 0.0  # paid hours above contract, summed over people
     fees_eur: float = 0.0  # trainers' and coaches' fees
     recruiting_eur: float = 0.0  # hires that started this week
-    hours: dict[str, float] = field(default_factory=dict)
+    hours: Hours = field(default_factory=Hours)  # summed over people

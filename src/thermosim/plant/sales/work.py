@@ -9,28 +9,37 @@ depends on skill, qualification quality, fatigue, competition and discount.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter
 
 from thermosim.config.sales import PipelineDisciplinePrice, SalesPlantConfig
 from thermosim.config.shocks import MechanismsConfig
 from thermosim.plant.sales.levers import TeamLevers
-from thermosim.plant.sales.people import approach, effectiveness
-from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person
+from thermosim.plant.sales.people import (
+    approach,
+    capability_target,
+    effectiveness,
+    fatigue_drivers,
+)
+from thermosim.plant.sales.state import Hours, Lead, Ledger, Opportunity, Person
 from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Decisions
 
 CLOSE_SPREAD = 0.99  # closes fall inside the week being worked
 MAX_WIN_PROBABILITY = 0.95
 FATIGUE_WIN_LOSS = 0.15  # tired people close worse (assumed)
-_PROGRESS = attrgetter("progress")  # the triage order (C-level key: this sort runs every week)
+_PROGRESS = attrgetter("progress")  # the triage order
 
 
 def _clip(x: float, high: float = 1.0) -> float:
-    return min(high, max(0.0, x))
+    x = x if x > 0.0 else 0.0  # min(high, max(0.0, x)) to the bit, without the builtins' cost
+    return x if x < high else high
 
 
-@dataclass(frozen=True, slots=True)
+Close = tuple[float, float, float, bool]  # a deal closed: (week_closed, revenue_eur, margin, won)
+
+
+@dataclass(slots=True)  # not frozen: made every week, and frozen ones are slow to make
 class WeekContext:
     """What the work of one week reads from the plant (the ledger and decisions it updates too).
 
@@ -50,9 +59,9 @@ class WeekContext:
 
 @dataclass(slots=True)
 class WeekPlan:
-    """One person's hours this week and the levels the people dynamics need."""
+    """The team's hours this week (per person) and the levels the people dynamics need."""
 
-    hours: dict[str, float] = field(default_factory=dict)
+    hours: Hours  # as planned: ``selling`` is the time available for selling, ``idle`` 0
     blitz_leads: float = 0.0  # expected extra leads from cold calling
     interruptions: float = 0.0
     coaching_level: float = 0.0
@@ -61,7 +70,7 @@ class WeekPlan:
     lever_hours: float = 0.0  # hours any lever takes: quick fixes and lasting ones alike
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made every week, and frozen ones are slow to make
 class TeamWeek:
     """What is the same for every salesperson this week: the plan and the market's terms."""
 
@@ -70,22 +79,67 @@ class TeamWeek:
     win_base: float  # win chance before the person's skill, fatigue and the deal's quality
     size: float  # deal value multiplier (price shocks, discount)
     margin: float  # gross margin of a deal won now
-    early_from: float  # deals with this much of their cycle done close now, rushed (> 1: none)
+    early_from: float  # deals with this much of their cycle done close now (below 1: rushed)
     rushed_close: float  # win chance kept by a deal closed early
     neglect_limit: float  # weeks of neglect after which a deal is lost (reporting adds some)
 
-    def plan_for_person(self) -> WeekPlan:
-        """A fresh copy of the plan that one person's work may fill in."""
-        p = self.plan
-        return WeekPlan(
-            dict(p.hours),
-            p.blitz_leads,
-            p.interruptions,
-            p.coaching_level,
-            p.improvement_level,
-            p.training,
-            p.lever_hours,
+
+@dataclass(slots=True)  # not frozen: made every week, and frozen ones are slow to make
+class SharedWeek:
+    """What everyone starting work at one moment shares: the week's terms and people drivers."""
+
+    at: float  # the moment it was worked out for (new hires can be a rounding error apart)
+    terms: TeamWeek
+    context: WeekContext
+    fatigue_rise: float  # people.fatigue_drivers
+    fatigue_recovery: float
+    capability_target: float  # people.capability_target
+    lever_version: int  # TeamLevers.version it was worked out from
+
+
+def share_week(ctx: WeekContext, now: float, last: SharedWeek | None) -> SharedWeek:
+    """What everyone starting work at ``now`` shares (worked out for the first of them).
+
+    New hires work on their own clock, which can run a rounding error apart from the team's
+    (``SalesPlant._work``): the team's week then starts again a moment later, and ``last`` is
+    taken over when ``team_week`` would give exactly what it gave then (``_same_terms``).
+    """
+    if last is not None and _same_terms(last, ctx, now):
+        return SharedWeek(
+            now,
+            last.terms,
+            last.context,
+            last.fatigue_rise,
+            last.fatigue_recovery,
+            last.capability_target,
+            last.lever_version,
         )
+    terms = team_week(ctx, now)
+    plan = terms.plan
+    people = ctx.cfg.people
+    sustainable = ctx.cfg.time.sustainable_hours_per_week
+    rise, recovery = fatigue_drivers(plan.hours.paid, plan.interruptions, sustainable, people)
+    target = capability_target(plan.coaching_level, plan.improvement_level, people)
+    return SharedWeek(now, terms, ctx, rise, recovery, target, ctx.levers.version)
+
+
+def _same_terms(last: SharedWeek, ctx: WeekContext, now: float) -> bool:
+    """Whether ``team_week(ctx, now)`` is exactly what ``last`` holds.
+
+    The terms read the levers (unchanged while their version is), the pressure and the changes
+    of direction (the same objects if nothing was assigned since), the moment only through the
+    fixes running then, and the shocks on the win rate and deal size (with any of those, the
+    terms are worked out again).
+    """
+    schedule = ctx.schedule
+    return (
+        last.lever_version == ctx.levers.version
+        and last.context.pressure is ctx.pressure
+        and last.context.changes is ctx.changes
+        and not schedule.acting_on("win_rate")
+        and not schedule.acting_on("deal_size")
+        and ctx.levers.same_levels(last.at, now)
+    )
 
 
 def team_week(ctx: WeekContext, week: float) -> TeamWeek:
@@ -118,7 +172,7 @@ def team_week(ctx: WeekContext, week: float) -> TeamWeek:
         win_base=win_base,
         size=ctx.schedule.factor("deal_size", week) * (1.0 - discount),
         margin=(d.gross_margin - discount) / (1.0 - discount) if discount < 1.0 else 0.0,
-        early_from=1.0 - pull / d.cycle_weeks if pull > 0.0 else 2.0,
+        early_from=1.0 - pull / d.cycle_weeks if pull > 0.0 else 1.0,
         rushed_close=1.0 - prices.rushed_close_win_loss,
         neglect_limit=d.neglect_weeks + visibility,
     )
@@ -181,16 +235,7 @@ def plan_week(ctx: WeekContext, week: float) -> WeekPlan:
     selling -= blitz_taken
     fire += blitz_taken
     plan = WeekPlan(
-        hours={
-            "paid": paid,
-            "selling": selling,
-            "admin": admin,
-            "firefighting": fire,
-            "coaching": coaching,
-            "improvement": improvement,
-            "account_care": care,
-            "internal": internal,
-        },
+        hours=Hours(paid, selling, admin, fire, coaching, improvement, care, internal),
         blitz_leads=blitz / prices.call_blitz.hours_per_lead,
         interruptions=ctx.changes,
         coaching_level=coaching / coaching_full if coaching_full > 0 else 0.0,
@@ -204,27 +249,41 @@ def plan_week(ctx: WeekContext, week: float) -> WeekPlan:
 
 
 def work_pipeline(
-    person: Person, ctx: WeekContext, plan: WeekPlan, tw: TeamWeek, week: float
-) -> list[tuple[float, float, float, bool]]:
+    person: Person, ctx: WeekContext, tw: TeamWeek, week: float
+) -> tuple[float, list[Close]]:
     """Spend one person's selling hours on leads and opportunities.
+
+    The pipeline is worked in triage order: the deals closest to closing first, ties in the
+    order they joined (a stable sort on progress, highest first). It leaves this function in
+    that order, so next week it needs no sort unless ``person.triaged`` was cleared: the hours
+    keep the order (no deal gains more than the one ahead of it), closing only removes deals,
+    and the new ones join at the back with no progress.
 
     Returns
     -------
-    list of (delay_weeks, revenue_eur, margin, won)
-        Opportunities that close this week, to be booked at ``now + delay``: the revenue they
-        bring (0 for a loss) and whether they count as won.
+    selling_hours_used, closes
+        The selling hours spent (the rest of the plan's selling hours are idle), and the
+        opportunities that close this week as (week_closed, revenue_eur, margin, won): the week
+        they are booked at, the revenue they bring (0 for a loss), and whether they count as won.
     """
     d = ctx.cfg.deals
-    hours = plan.hours
+    decide = ctx.decide.__call__  # a bound method is quicker to call than the instance
+    ledger = ctx.ledger
+    if not person.triaged:  # deals were added in another order (the start, a hand-over)
+        person.opportunities.sort(key=_PROGRESS, reverse=True)
+        person.triaged = True
+    opportunities = person.opportunities
+    inbox = person.inbox
+    selling = tw.plan.hours.selling
     eff = effectiveness(person, week, ctx.cfg.people)
-    skill = max(0.05, person.skill)
-    capacity = hours["selling"] * eff
+    skill = person.skill
+    skill = skill if skill > 0.05 else 0.05  # max(0.05, skill); builtins are slow in hot code
+    capacity = selling * eff
     # The hours a deal gets are the team's working standard, which may have eroded below what
     # the deal needs (adaptive_standard): faster work, lower quality.
-    opp_need = d.opportunity_hours * person.standard / d.cycle_weeks / math.sqrt(skill)
-    demand = (
-        len(person.opportunities) * opp_need + len(person.inbox) * d.qualification_hours_per_lead
-    )
+    cycle = d.cycle_weeks
+    opp_need = d.opportunity_hours * person.standard / cycle / math.sqrt(skill)
+    demand = len(opportunities) * opp_need + len(inbox) * d.qualification_hours_per_lead
     served = 1.0 if demand <= capacity else capacity / demand
     if ctx.mech.adaptive_standard and served < 1.0:
         # Oliva & Sterman 2001: under load people spend less time per deal than the standard,
@@ -233,68 +292,84 @@ def work_pipeline(
         person.standard = approach(
             person.standard, person.standard * served, ctx.cfg.people.standard_erosion_weeks
         )
-    used = min(hours["selling"], demand / eff if eff > 0 else 0.0)
-    hours["idle"] = hours["selling"] - used
-    hours["selling"] = used
+    needed = demand / eff if eff > 0 else 0.0
+    used = needed if needed < selling else selling
 
-    ledger = ctx.ledger
     rushed = 1.0 - d.rushed_qualification * (1.0 - served)
     chance = d.qualify_probability * rushed
     screen = tw.screen
     screening = screen.drop > 0.0
     fresh: list[Opportunity] = []  # qualified now: worked from next week
-    for lead in person.inbox:
-        if ctx.decide(lead.u_qualify, chance * lead.quality, "qualify") and (
+    for lead in inbox:
+        if decide(lead.u_qualify, chance * lead.quality, "qualify") and (
             screening is False or screen.keeps(lead, ctx)
         ):
             fresh.append(Opportunity(lead, week, lead.quality * screen.quality))
-            ledger.leads_qualified += 1
         else:
             ledger.leads_rejected += 1
-    person.inbox.clear()
+    ledger.leads_qualified += len(fresh)
+    inbox.clear()
 
-    closes: list[tuple[float, float, float, bool]] = []
+    closes: list[Close] = []
     win_factor = tw.win_base * skill * (1.0 - FATIGUE_WIN_LOSS * person.fatigue)
     if person.standard < 1.0:
         win_factor *= person.standard**d.time_quality_elasticity
     size, margin = tw.size, tw.margin
     neglect_limit = tw.neglect_limit
     expected_values = not ctx.mech.noise
-    cycle = d.cycle_weeks
     # A pull-forward closes deals within this much progress of their close now, rushed.
-    early_from = min(1.0, tw.early_from)
+    early_from = tw.early_from
     rushed_close = tw.rushed_close
     # Triage when short of time: the deals closest to closing get their hours first; the least
-    # advanced get what is left, and a deal neglected for neglect_weeks is lost.
-    existing = sorted(person.opportunities, key=_PROGRESS, reverse=True)
-    fully_served = served * len(existing)  # how many deals get their full weekly need
+    # advanced get what is left, and a deal neglected for neglect_weeks is lost. In triage order
+    # the first `full` deals get their full weekly need, the next one `partial` of it, the rest
+    # nothing (their progress stays: adding 0.0 would change nothing).
+    fully_served = served * len(opportunities)  # how many deals get their full weekly need
     full = int(fully_served)
     partial = fully_served - full  # the share the next deal in line gets
+    full_step = 1.0 / cycle  # progress of a fully served deal
+    for opp in opportunities[:full]:
+        opp.progress += full_step
+        opp.neglected_weeks = 0
+    if full < len(opportunities):
+        opp = opportunities[full]
+        opp.progress += partial / cycle
+        opp.neglected_weeks = opp.neglected_weeks + 1 if partial < 0.5 else 0
+        for opp in opportunities[full + 1 :]:
+            opp.neglected_weeks += 1
+    # Which deals close, in triage order. Those served in full were not neglected, so (with a
+    # neglect limit above 0) only progress closes one of them, and the ones that close come
+    # first: the rest of them stay open without a look.
+    checked: list[Opportunity] = opportunities
     still_open: list[Opportunity] = []
-    for rank, opp in enumerate(existing):
-        share = 1.0 if rank < full else (partial if rank == full else 0.0)
-        opp.progress += share / cycle
-        opp.neglected_weeks = opp.neglected_weeks + 1 if share < 0.5 else 0
-        lead = opp.lead
-        if opp.neglected_weeks >= neglect_limit:
-            closes.append((lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
-        elif opp.progress >= early_from:
-            chance = min(MAX_WIN_PROBABILITY, win_factor * opp.quality)
+    if neglect_limit > 0:
+        done = 0
+        while done < full and opportunities[done].progress >= early_from:
+            done += 1
+        checked = opportunities[:done] + opportunities[full:]
+        still_open = opportunities[done:full]
+    for opp in checked:
+        if opp.neglected_weeks < neglect_limit and opp.progress < early_from:
+            still_open.append(opp)
+        elif opp.neglected_weeks >= neglect_limit:
+            closes.append((week + opp.lead.u_close * CLOSE_SPREAD, 0.0, 0.0, False))
+        else:
+            lead = opp.lead
+            chance = win_factor * opp.quality
+            chance = chance if chance < MAX_WIN_PROBABILITY else MAX_WIN_PROBABILITY
             if opp.progress < 1.0:
                 chance *= rushed_close
                 ledger.opportunities_pulled += 1
-            won = ctx.decide(lead.u_win, chance, "win")
+            won = decide(lead.u_win, chance, "win")
             value = lead.value_eur * size
             # Noise off is the mean-field model: every close books its expected revenue (what is
             # left of weekly variation comes from whole deals closing); the count of wins still
             # follows the evenly spread decisions.
             booked = value * chance if expected_values else (value if won else 0.0)
-            closes.append((lead.u_close * CLOSE_SPREAD, booked, margin, won))
-        else:
-            still_open.append(opp)
+            closes.append((week + lead.u_close * CLOSE_SPREAD, booked, margin, won))
     still_open.extend(fresh)
     person.opportunities = still_open
-    return closes
+    return used, closes
 
 
 class _Screen:
