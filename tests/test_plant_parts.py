@@ -398,3 +398,35 @@ def test_batched_arrivals_come_where_one_event_per_lead_puts_them(start: float) 
     batched, one_by_one = run(batched=True), run(batched=False)
     assert len(one_by_one) > 500
     assert batched == one_by_one
+
+
+def test_a_training_day_is_paid_once_per_week_whoever_joined_the_team() -> None:
+    """Hires work at the team's moments: the week's shared fee is not booked twice.
+
+    People leave early and are replaced within weeks; a training day is then held every week.
+    Each of those weeks costs exactly one trainer's fee, hires or not (they once worked on a
+    clock a rounding error apart from the team's, and every such week was charged twice).
+    """
+    import thermosim
+    from thermosim import Scenario
+
+    training = {"week": 20, "lever": "training_day", "intensity": 1.0, "weeks": 30}
+    scenario = Scenario.model_validate(
+        {
+            "name": "fees",
+            "horizon_weeks": 52,
+            "seed": 3,
+            "plant": {"kind": "sales", "people": {"hiring_weeks": 2, "attrition_per_year": 0.5}},
+            "shocks": [{"kind": "people_leave", "week": 2, "count": 4}],
+            "variants": [
+                {"name": "trained", "preset": "open-loop", "levers": {"schedule": [training]}}
+            ],
+        }
+    )
+    fee_eur = scenario.plant.costs.training_fee_eur_per_day
+    for replication in range(3):
+        run = thermosim.simulate(scenario, "trained", seed=3, replication=replication)
+        fees = run.series["cost_fees"][20:50]
+        hires = run.series["headcount"]  # changes when hires join: the case that went wrong
+        assert np.ptp(hires) > 0
+        assert np.allclose(fees, fee_eur), fees

@@ -233,19 +233,20 @@ class SalesPlant:
     def _work(self, person: Person) -> Generator[Any, Any, None]:
         """One salesperson's working life: a plan and a week of work, every week.
 
-        Each person keeps their own clock (``now + 1.0``, as SimPy adds it): a new hire's can
-        run a rounding error apart from the rest of the team's (``work.share_week``).
+        Everyone works at the same moments, ``week + PLAN_AT`` computed from the whole week
+        number rather than by adding 1.0 week after week: a hire's clock would otherwise run a
+        rounding error apart from the team's, and the week's shared costs (a training day's
+        fee) would be booked twice.
         """
-        start = self.env.now
-        first = float(math.floor(start)) + PLAN_AT
-        if first < start:
-            first += 1.0
-        yield self.env.timeout(first - start)
-        while person.active:
-            self._work_one_week(person)
+        week = math.floor(self.env.now)
+        if week + PLAN_AT < self.env.now:
+            week += 1
+        while True:
+            yield self.env.timeout(week + PLAN_AT - self.env.now)
             if not person.active:
                 return
-            yield self.env.timeout(1.0)
+            self._work_one_week(person)
+            week += 1
 
     def _week_context(self) -> WeekContext:
         """What this week's work reads from the plant, taken when the first person starts."""
