@@ -9,21 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from thermosim.control.levers import FUNDAMENTAL
+from thermosim.control.levers import FUNDAMENTAL, SYMPTOMATIC
 
 # The names of `PRESETS`, as the type of a variant's ``preset`` (a test keeps the two equal).
 PresetName = Literal["reactive", "steered", "fragmented", "eroding-goals", "open-loop"]
 
 # The reflexes of the source article in the order a manager reaches for them: more calls, more
 # reporting, another training, urgent meetings; then discounts and cutting improvement time.
-REACTIVE_REPERTOIRE = (
-    "call_blitz",
-    "extra_reporting",
-    "training_day",
-    "urgent_meeting",
-    "discount_push",
-    "cut_improvement",
-)
+# The symptomatic levers are declared in that order (control.levers).
+REACTIVE_REPERTOIRE = SYMPTOMATIC
 
 PRESETS: dict[str, dict[str, Any]] = {
     # A thermostat without a set temperature of its own: the imposed target, last week's number,
