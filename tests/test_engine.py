@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from thermosim import Run, Scenario, run_experiment, simulate
+from thermosim import Run, Scenario, load_scenario, run_experiment, simulate
 from thermosim.config.presets import PRESETS
 
 ScenarioFactory = Callable[..., Scenario]
@@ -301,3 +301,15 @@ def test_without_fatigue_the_team_never_tires(small_scenario: ScenarioFactory) -
     )
     np.testing.assert_array_equal(rested.series["fatigue"], 0.0)
     assert not same_series(tired, rested)
+
+
+def test_on_week_reports_every_booked_week_and_changes_nothing() -> None:
+    """Progress within a replication: every week, warm-up included, in order; only observed."""
+    scenario = load_scenario("baseline", ["horizon_weeks=20"])
+    seen: list[tuple[int, int]] = []
+    watched = simulate(scenario, "reactive", seed=3, on_week=lambda d, t: seen.append((d, t)))
+    plain = simulate(scenario, "reactive", seed=3)
+    total = 20 + scenario.plant.warmup_weeks  # type: ignore[union-attr]
+    assert seen == [(week, total) for week in range(1, total + 1)]
+    for name, values in plain.series.items():
+        assert np.array_equal(values, watched.series[name]), name

@@ -8,7 +8,7 @@ before it ends; the recorded series are one row per week. It knows a plant only 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -151,11 +151,23 @@ def _controllers(
     return result
 
 
+# (weeks done, weeks in all) of one replication, warm-up included.
+WeekCallback = Callable[[int, int], None]
+
+
 class _Replication:
     """The wiring of one replication; ``run`` returns the Run."""
 
-    def __init__(self, scenario: Scenario, variant: Variant, seed: int, replication: int) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        variant: Variant,
+        seed: int,
+        replication: int,
+        on_week: WeekCallback | None = None,
+    ) -> None:
         self.scenario = scenario
+        self.on_week = on_week
         self.variant = variant
         self.seed = seed
         self.replication = replication
@@ -254,8 +266,11 @@ class _Replication:
         if self.warmup == 0:
             self._snapshot()  # only the pre-filled pipeline came before week 0
         yield self.env.timeout(BOOK_AT)
+        on_week = self.on_week
         for week in range(-self.warmup, n):
             row = self.plant.close_week(float(week))
+            if on_week is not None:
+                on_week(week + self.warmup + 1, n + self.warmup)
             if week < 0:  # warm-up weeks are booked (accumulators reset) but not recorded
                 if week == -1:
                     self._snapshot()  # right after the last warm-up week was booked
@@ -317,7 +332,11 @@ def _fill_forward(values: np.ndarray) -> np.ndarray:
 
 
 def simulate(
-    scenario: Scenario, variant: str, seed: int | None = None, replication: int = 0
+    scenario: Scenario,
+    variant: str,
+    seed: int | None = None,
+    replication: int = 0,
+    on_week: WeekCallback | None = None,
 ) -> Run:
     """Run one replication of one variant.
 
@@ -331,8 +350,10 @@ def simulate(
         Seed of the random streams (default: the scenario's seed).
     replication
         Replication index; with the same seed, every variant meets the same luck in it.
+    on_week
+        Called with (weeks done, weeks in all) as each week is booked, warm-up included, so
+        progress moves within a long replication (a team of thousands). It only observes.
     """
     chosen = scenario.variant(variant)
-    return _Replication(
-        scenario, chosen, scenario.seed if seed is None else seed, replication
-    ).run()
+    seed = scenario.seed if seed is None else seed
+    return _Replication(scenario, chosen, seed, replication, on_week).run()
