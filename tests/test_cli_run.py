@@ -100,7 +100,7 @@ def test_an_internal_error_is_one_line_without_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(cli, "run_experiment", broken)
+    monkeypatch.setattr(cli, "run_and_write", broken)
     code, output = run("baseline", "--out", str(tmp_path))
     assert code == 1
     assert "internal error: ZeroDivisionError: boom" in output

@@ -177,6 +177,7 @@ def manifest_of_a_future_format(folder: Path) -> Path:
 def manifest_of_a_future_version(folder: Path) -> Path:
     data = _json(folder / "manifest.json")
     data["thermosim_version"] = "99.0.0"
+    data.pop("format", None)  # without the key, the version alone says it is newer
     _write_json(folder / "manifest.json", data)
     return folder
 
@@ -490,6 +491,29 @@ def interventions_cut_mid_line(folder: Path) -> Path:
 @kind("kpis.csv")
 def kpis_csv_not_a_table(folder: Path) -> Path:
     (folder / "kpis.csv").write_text("hello, world\n", encoding="utf-8")
+    return folder
+
+
+# -- summary.json (what the figures draw; the manifest lists it) -------------------------------
+
+
+@kind("summary.json")
+def summary_not_json(folder: Path) -> Path:
+    (folder / "summary.json").write_text('{"format": 1, "weeks": ', encoding="utf-8")
+    return folder
+
+
+@kind("summary.json")
+def summary_a_week_short(folder: Path) -> Path:
+    data = _json(folder / "summary.json")
+    data["variants"]["steered"]["weekly"]["revenue"]["p50"].pop()
+    _write_json(folder / "summary.json", data)
+    return folder
+
+
+@kind("summary.json")
+def summary_listed_but_missing(folder: Path) -> Path:
+    (folder / "summary.json").unlink()
     return folder
 
 

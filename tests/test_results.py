@@ -33,7 +33,7 @@ def test_writes_every_file_and_reads_back_the_same_numbers(
 ) -> None:
     folder = write_results(experiment, tmp_path)
     assert folder == tmp_path / "lost-key-account"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(results.FILES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(results.WRITTEN)
     saved = read_results(folder)
     for variant, runs in experiment.runs.items():
         for name in ("revenue", "fatigue", "reference"):

@@ -223,6 +223,7 @@ def test_the_writer_refuses_a_name_that_is_not_one_folder_inside_out(
 # --- two runs into one folder -------------------------------------------------------------
 
 
+@pytest.mark.slow  # two processes, a thousand swaps each
 def test_two_processes_swapping_into_one_folder_take_turns(tmp_path: Path) -> None:
     times = 1000
     racers = [
@@ -429,7 +430,7 @@ def test_a_bad_out_is_refused_with_exit_2_before_simulating(
     def must_not_run(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("simulated before checking --out")
 
-    monkeypatch.setattr(cli, "run_experiment", must_not_run)
+    monkeypatch.setattr(cli, "run_and_write", must_not_run)
     for label, out, words in bad_outs(tmp_path):
         outcome = CliRunner().invoke(cli.main, ["run", "baseline", "--out", str(out)])
         assert outcome.exit_code == 2, (label, outcome.output)

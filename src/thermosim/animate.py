@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from thermosim.errors import ThermosimError
-from thermosim.figures.data import Story, band, rolling
+from thermosim.figures.data import Story
 from thermosim.figures.labels import text as label
 from thermosim.figures.labels import week_label
 from thermosim.figures.numbers import check_lang
@@ -105,12 +105,9 @@ def frames(results: SavedResults, lang: str = "en", stride: int = 1) -> Iterator
     check_lang(lang)
     story = Story.of(results)
     metric = "revenue" if story.sales else "temperature"
-
-    def smooth(x: np.ndarray) -> np.ndarray:
-        return rolling(x) if story.sales else x
-
-    curves = {v: band(smooth(story.series(v, metric))).mid for v in story.variants}
-    target = band(smooth(story.series(story.variants[0], "target"))).mid
+    kind = "rolling" if story.sales else "weekly"
+    curves = {v: story.median(v, metric, kind) for v in story.variants}
+    target = story.median(story.variants[0], "target", kind)
     weeks = story.weeks
     x = np.arange(1, weeks + 1)
     scale = 1000.0 if story.sales else 1.0

@@ -27,10 +27,11 @@ from thermosim.config.dump import dump_scenario, new_scenario_text
 from thermosim.config.schema import schema_text, write_schema
 from thermosim.console import Progress, summary_table
 from thermosim.errors import ScenarioError, ThermosimError
-from thermosim.experiment import default_workers, run_experiment
+from thermosim.experiment import default_workers
 from thermosim.explain import HEADLINE, WATERFALL_KPI, contributions_table, write_explanation
 from thermosim.interrupts import Interrupted, stop_on_signals
-from thermosim.results import write_results
+from thermosim.metrics import KPIS
+from thermosim.results import run_and_write
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 FORMATS = ("png", "svg", "pdf")
@@ -152,7 +153,8 @@ def experiment_options(out_help: str) -> Callable[[F], F]:
             "--workers",
             type=click.IntRange(1, 1024),
             default=None,
-            help="Worker processes (default: all cores). Results are identical for any number.",
+            help="Worker processes (default and most: all cores). Results are identical for any "
+            "number.",
         ),
         click.option(
             "--out",
@@ -331,9 +333,10 @@ def run(
         progress = Progress(sys.stderr, f"{loaded.name}")
     target = out / loaded.name
     try:
-        experiment = run_experiment(loaded, reps, seed, workers or default_workers(), progress)
         draw = None if no_figures else functools.partial(_draw, lang=lang, formats=formats)
-        folder = write_results(experiment, out, before_swap=draw)
+        experiment, folder = run_and_write(
+            loaded, out, reps, seed, _workers(workers, quiet), progress, before_swap=draw
+        )
     except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()
@@ -349,6 +352,20 @@ def run(
     click.echo(f"results: {folder}")
     if not no_figures:
         click.echo(f"figures: {folder / 'figures'}")
+
+
+def _workers(asked: int | None, quiet: bool = False) -> int:
+    """``--workers``, or all cores; more than the usable cores only slows down: a note, then all."""
+    cores = default_workers()
+    if asked is None:
+        return cores
+    if asked > cores and not quiet:
+        with contextlib.suppress(OSError):
+            click.echo(
+                f"note: --workers {asked} is more than the {cores} usable cores; using {cores}",
+                err=True,
+            )
+    return min(asked, cores)
 
 
 def _draw(folder: Path, lang: str, formats: tuple[str, ...], size: str = "full") -> list[Path]:
@@ -460,9 +477,7 @@ def explain_command(
         progress = Progress(sys.stderr, f"{loaded.name} (explain)")
     target = out / loaded.name
     try:
-        explanation = explain(
-            loaded, reps, seed, workers or default_workers(), start, end, progress
-        )
+        explanation = explain(loaded, reps, seed, _workers(workers, quiet), start, end, progress)
         draw = functools.partial(_draw_waterfall, lang=lang, formats=formats, kpi=kpi)
         path = write_explanation(explanation, out, before_write=draw, figure_kpi=kpi)
     except KeyboardInterrupt as exc:
@@ -491,6 +506,124 @@ def _draw_waterfall(
     from thermosim.figures.waterfall import write_waterfall
 
     return write_waterfall(folder, lang, formats, kpi or WATERFALL_KPI[data["plant"]], data)
+
+
+SWEEP_KPIS = tuple(KPIS)
+
+
+@main.command("sweep")
+@click.argument("scenario")
+@experiment_options("Folder the sweep goes into: OUT/<scenario>/sweep/ (or sensitivity/).")
+@click.option(
+    "--vary",
+    multiple=True,
+    metavar="PATH=VALUES",
+    help="A field to vary (repeatable): a list 1,2,4,8 or a range 0.05..0.4:8 (8 values, ends "
+    "included); `*` for every list item, e.g. variants.*.perception.noise. Default: the "
+    "scenario's sweep: section.",
+)
+@click.option(
+    "--kpi", type=click.Choice(SWEEP_KPIS), help="KPI of the phase map (default: operating_profit)."
+)
+@click.option("--yes", is_flag=True, help="Run more than 10,000 cells.")
+@click.option("--sensitivity", is_flag=True, help="Global sensitivity (SALib) instead of a grid.")
+@click.option(
+    "--samples",
+    type=click.IntRange(2, 100_000),
+    default=64,
+    show_default=True,
+    help="Base samples of the sensitivity study (Sobol: rounded up to a power of two).",
+)
+@click.option(
+    "--method", type=click.Choice(["sobol", "morris"]), default="sobol", show_default=True
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT|local",
+    help="Run the cells on a Dask cluster (pip install 'thermosim[dask]'); `local` starts one.",
+)
+@FORMAT_OPTION
+@LANG_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@_guarded
+def sweep_command(
+    scenario: str,
+    reps: int | None,
+    seed: int | None,
+    workers: int | None,
+    out: Path,
+    overrides: tuple[str, ...],
+    vary: tuple[str, ...],
+    kpi: str | None,
+    yes: bool,
+    sensitivity: bool,
+    samples: int,
+    method: str,
+    scheduler: str | None,
+    formats: tuple[str, ...],
+    lang: str,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Run SCENARIO over a grid of field values (or a sensitivity study) and map the difference.
+
+    Every cell runs every variant on common random numbers, with a seed made of the scenario
+    seed and the cell's values (in sweep.csv: `thermosim run SCENARIO --set ... --seed N`
+    repeats a cell). Writes sweep.csv, sweep.json, manifest.json and figures/ into
+    OUT/<scenario>/sweep/, replaced as a whole only when complete.
+
+    \b
+    Examples:
+      thermosim sweep when-to-react
+      thermosim sweep baseline --vary variants.1.policy.gain=0.5,1,2,4 --reps 20
+      thermosim sweep baseline --vary variants.*.perception.noise=0..0.4:5 \\
+          --vary variants.*.perception.delay_weeks=0,1,2,4 --kpi attainment
+      thermosim sweep when-to-react --sensitivity --samples 32
+      thermosim sweep when-to-react --scheduler tcp://10.0.0.5:8786
+    """
+    from thermosim.sweep import plan_sweep
+    from thermosim.sweep.run import local_mapper, run_sweep
+    from thermosim.sweep.sensitivity import run_sensitivity
+
+    plan = plan_sweep(scenario, overrides, vary, reps, seed, kpi, yes, sensitivity)
+    check_writable(out)  # told before the simulations, not after
+    count = _workers(workers, quiet)
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        progress = Progress(sys.stderr, f"{plan.scenario.name} (sweep)")
+    kind = "sensitivity" if sensitivity else "sweep"
+    draw = functools.partial(_draw_sweep, kind=kind, lang=lang, formats=formats)
+    try:
+        with contextlib.ExitStack() as stack:
+            if scheduler:
+                from thermosim.sweep.dask_backend import dask_mapper
+
+                mapper = stack.enter_context(dask_mapper(scheduler, count))
+            else:
+                mapper = local_mapper(count)
+            if sensitivity:
+                folder, _ = run_sensitivity(plan, out, samples, method, mapper, progress, draw)
+            else:
+                folder, _ = run_sweep(plan, out, mapper, progress, draw)
+    except KeyboardInterrupt as exc:
+        if progress is not None:
+            progress.close()
+        _stopped(exc, out / plan.scenario.name / kind, f"{kind} files")
+    if progress is not None:
+        progress.close()
+    if not quiet:
+        click.echo(f"{kind}: {folder}")
+        click.echo(f"figures: {folder / 'figures'}")
+
+
+def _draw_sweep(
+    folder: Path, data: dict[str, Any], kind: str, lang: str, formats: tuple[str, ...]
+) -> list[Path]:
+    # Imported here: matplotlib is slow to import and only needed when drawing.
+    from thermosim.figures.sweep import write_sweep_figures
+
+    return write_sweep_figures(folder, data, kind, lang, formats)
 
 
 RUN_INTO_OPTION = click.option(
@@ -539,9 +672,8 @@ def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
     if (folder / "manifest.json").is_file():
         return folder
     click.echo(f"running {scenario.name} first ...", err=True)
-    experiment = run_experiment(scenario, reps, None, default_workers())
     draw = functools.partial(_draw, lang=lang, formats=("png",))
-    return write_results(experiment, out, before_swap=draw)
+    return run_and_write(scenario, out, reps, None, default_workers(), before_swap=draw)[1]
 
 
 @main.command()

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -195,14 +194,11 @@ def _scorecard_table(slide: Slide, talks: Sequence[SavedResults], lang: str) -> 
 def revenue_chart_data(talk: SavedResults, lang: str) -> Any:
     """Weekly median revenue per variant and the target, as an editable chart's data."""
     data: Any = CategoryChartData()  # type: ignore[no-untyped-call]  # untyped in python-pptx
-    series = talk.series
-    first = next(iter(series.values()))
-    weeks = first["revenue"].shape[1]
-    data.categories = [str(week + 1) for week in range(weeks)]
-    for variant, values in series.items():
-        median = np.median(values["revenue"], axis=0)
+    data.categories = [str(week + 1) for week in range(talk.weeks)]
+    for variant in talk.variants:
+        median = talk.stats(variant, "revenue")["p50"]
         data.add_series(variant_label(variant, lang), [round(float(x)) for x in median])
-    target = np.median(first["target"], axis=0)
+    target = talk.stats(talk.variants[0], "target")["p50"]
     data.add_series(say("target", lang), [round(float(x)) for x in target])
     return data
 
@@ -226,7 +222,7 @@ def _chart_slide(prs: PresentationType, talk: SavedResults, lang: str) -> None:
     chart.legend.include_in_layout = False
     # The figures' colours: each variant's look, and the target black and dashed.
     by_name = variant_looks([(v.name, v.preset) for v in talk.scenario.variants])
-    looks = [by_name.get(v) for v in talk.series]
+    looks = [by_name.get(v) for v in talk.variants]
     for i, plot_series in enumerate(chart.plots[0].series):
         plot_series.smooth = False
         line = plot_series.format.line

@@ -3,7 +3,11 @@
 Owns how an experiment is split into tasks (one per replication, all variants inside it, so each
 replication's variants share their random streams), how the tasks are handed to worker
 processes (``thermosim.workers``; ``spawn`` safe: only picklable, module-level functions cross the
-boundary), and the KPI summary.
+boundary; never more than the usable cores), and what is kept of each replication as it
+arrives (``Tally``): its KPIs and the primary and target series recovery is measured on. The
+full runs are kept only when asked (``keep_runs``); a caller that streams them elsewhere (the
+results folder) gets each replication in order through ``each``, so memory need not grow with
+replications by more than that.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from thermosim.plant.registry import plant_spec
 from thermosim.workers import Workers
 
 ProgressCallback = Callable[[int, int], None]
+# Called with each replication's index and its runs (every variant, in scenario order).
+ReplicationCallback = Callable[[int, list[Run]], None]
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,8 @@ class Experiment:
     Attributes
     ----------
     runs
-        ``{variant: [Run for replication 0..n-1]}``.
+        ``{variant: [Run for replication 0..n-1]}``; empty when the runs were not kept
+        (``run_experiment(keep_runs=False)``).
     per_replication
         ``{variant: [KPIs of replication 0..n-1]}``.
     kpis
@@ -65,12 +72,114 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def usable_workers(asked: int) -> int:
+    """``asked`` worker processes, but no more than the usable cores (more only slow it down).
+
+    Each worker is a whole Python process holding the scenario: beyond the cores they only
+    take turns, costing memory and start-up time (64 workers on 2 cores: 25 times slower).
+    """
+    return max(1, min(asked, default_workers()))
+
+
+def each_replication(
+    scenario: Scenario,
+    seed: int,
+    replications: int,
+    workers: int,
+    consume: ReplicationCallback,
+    progress: ProgressCallback | None = None,
+) -> None:
+    """Run replications ``0..replications-1``; hand each to ``consume`` in replication order.
+
+    With workers, a replication that finishes before an earlier one waits until that one is
+    consumed: at most the tasks in flight (``workers x workers.IN_FLIGHT``) are held at once.
+    ``progress`` hears of every finished replication as it finishes.
+    """
+    if workers == 1 or replications == 1:
+        for r in range(replications):
+            consume(r, _replication(scenario, seed, r))
+            if progress is not None:
+                progress(r + 1, replications)
+        return
+    waiting: dict[int, list[Run]] = {}
+    following = finished = 0
+
+    def done(r: int, runs: list[Run]) -> None:
+        nonlocal following, finished
+        waiting[r] = runs
+        while following in waiting:
+            consume(following, waiting.pop(following))
+            following += 1
+        finished += 1
+        if progress is not None:
+            progress(finished, replications)
+
+    # Each worker gets the scenario once; the parent alone reacts to Ctrl-C, SIGTERM and
+    # SIGHUP, and leaves no worker running (see thermosim.workers).
+    job = functools.partial(_replication, scenario, seed)
+    with Workers(job, min(workers, replications)) as pool:
+        pool.map(replications, done)
+
+
+class Tally:
+    """What an experiment keeps of its replications, fed one at a time in order.
+
+    Per variant: each replication's KPIs (a few dozen floats) and its primary and target
+    series (what recovery is measured on: replications x weeks floats each); the runs
+    themselves only with ``keep_runs``.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, replications: int, keep_runs: bool) -> None:
+        self.scenario, self.seed, self.replications = scenario, seed, replications
+        self.spec = plant_spec(scenario.plant.kind)
+        names = [v.name for v in scenario.variants]
+        self.runs: dict[str, list[Run]] = {n: [] for n in names} if keep_runs else {}
+        self.per_rep: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+        self.responses: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # primary, target
+        self.count = 0
+
+    def add(self, runs: list[Run]) -> None:
+        """The next replication's runs (every variant)."""
+        primary = self.spec.primary_series
+        for run in runs:
+            self.per_rep[run.variant].append(self.spec.kpis(run.series))
+            if run.variant not in self.responses:
+                shape = (self.replications, len(run.series[primary]))
+                self.responses[run.variant] = (np.empty(shape), np.empty(shape))
+            values, targets = self.responses[run.variant]
+            values[self.count] = run.series[primary]
+            targets[self.count] = run.series["target"]
+            if self.runs:
+                self.runs[run.variant].append(run)
+        self.count += 1
+
+    def experiment(self) -> Experiment:
+        """The KPI summary of what was added, with recovery on the median response."""
+        kpis = {name: metrics.summarize(values) for name, values in self.per_rep.items()}
+        for name, (values, targets) in self.responses.items():
+            for i, week in enumerate(recovery_shock_weeks(self.scenario), start=1):
+                found = metrics.ensemble_recovery(
+                    values[: self.count],
+                    targets[: self.count],
+                    week,
+                    one_sided=self.spec.one_sided_recovery,
+                    seed=self.seed + i,
+                )
+                suffix = "" if i == 1 else f"_{i}"
+                for kpi, stats in found.items():
+                    kpis[name][f"{kpi}{suffix}"] = stats
+        return Experiment(self.scenario, self.count, self.seed, self.runs, self.per_rep, kpis)
+
+
 def run_experiment(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
     workers: int = 1,
     progress: ProgressCallback | None = None,
+    *,
+    each: ReplicationCallback | None = None,
+    keep_runs: bool = True,
 ) -> Experiment:
     """Run every variant of ``scenario`` for ``replications`` replications.
 
@@ -83,9 +192,16 @@ def run_experiment(
     seed
         Seed (default: the scenario's). Replication r of every variant uses the same streams.
     workers
-        Worker processes (1 = in this process). Results are identical for any number.
+        Worker processes (1 = in this process), at most the usable cores (``usable_workers``).
+        Results are identical for any number.
     progress
         Called with (replications done, total) as they finish.
+    each
+        Called with each replication's index and runs, in replication order, as they arrive
+        (the results folder streams them to its files).
+    keep_runs
+        Keep every run in ``Experiment.runs`` (memory grows with replications x weeks x
+        series); False keeps only what the KPIs need.
 
     Returns
     -------
@@ -97,49 +213,20 @@ def run_experiment(
         raise ThermosimError(f"replications must be at least 1, got {n}")
     if workers < 1:
         raise ThermosimError(f"workers must be at least 1, got {workers}")
-    results: list[list[Run] | None] = [None] * n
-    if workers == 1 or n == 1:
-        for r in range(n):
-            results[r] = _replication(scenario, seed, r)
-            if progress is not None:
-                progress(r + 1, n)
-    else:
-        finished = 0
+    tally = Tally(scenario, seed, n, keep_runs)
 
-        def done(r: int, runs: list[Run]) -> None:
-            nonlocal finished
-            results[r] = runs
-            finished += 1
-            if progress is not None:
-                progress(finished, n)
+    def consume(r: int, runs: list[Run]) -> None:
+        tally.add(runs)
+        if each is not None:
+            each(r, runs)
 
-        # Each worker gets the scenario once; the parent alone reacts to Ctrl-C, SIGTERM and
-        # SIGHUP, and leaves no worker running (see thermosim.workers).
-        job = functools.partial(_replication, scenario, seed)
-        with Workers(job, min(workers, n)) as pool:
-            pool.map(n, done)
-    return summarize(scenario, seed, [r for r in results if r is not None])
+    each_replication(scenario, seed, n, usable_workers(workers), consume, progress)
+    return tally.experiment()
 
 
 def summarize(scenario: Scenario, seed: int, replications: list[list[Run]]) -> Experiment:
     """Compute per-replication KPIs, their summary, and recovery on the median response."""
-    spec = plant_spec(scenario.plant.kind)
-    runs: dict[str, list[Run]] = {v.name: [] for v in scenario.variants}
-    per_rep: dict[str, list[dict[str, float]]] = {v.name: [] for v in scenario.variants}
-    for rep in replications:
-        for run in rep:
-            runs[run.variant].append(run)
-            per_rep[run.variant].append(spec.kpis(run.series))
-    kpis = {name: metrics.summarize(values) for name, values in per_rep.items()}
-    primary = spec.primary_series
-    for name, variant_runs in runs.items():
-        values = np.array([r.series[primary] for r in variant_runs])
-        targets = np.array([r.series["target"] for r in variant_runs])
-        for i, week in enumerate(recovery_shock_weeks(scenario), start=1):
-            found = metrics.ensemble_recovery(
-                values, targets, week, one_sided=spec.one_sided_recovery, seed=seed + i
-            )
-            suffix = "" if i == 1 else f"_{i}"
-            for kpi, stats in found.items():
-                kpis[name][f"{kpi}{suffix}"] = stats
-    return Experiment(scenario, len(replications), seed, runs, per_rep, kpis)
+    tally = Tally(scenario, seed, len(replications), keep_runs=True)
+    for runs in replications:
+        tally.add(runs)
+    return tally.experiment()

@@ -1,9 +1,13 @@
 """The results folder: what a run leaves behind, written atomically.
 
 Owns the files of ``results/<scenario>/`` (manifest.json, timeseries.csv, interventions.csv,
-kpis.json, kpis.csv) and the rule that a folder is replaced as a whole: everything is written
-into a hidden sibling first and swapped in only when complete, so an interrupted or failed run
-leaves the previous results untouched. Files are UTF-8 with ``\\n`` line ends on every platform.
+kpis.json, kpis.csv, and summary.json: what the figures draw, see ``thermosim.summary``) and the
+rule that a folder is replaced as a whole: everything is written into a hidden sibling first and
+swapped in only when complete, so an interrupted or failed run leaves the previous results
+untouched. ``run_and_write`` streams each replication into that sibling as it arrives
+(``thermosim.stream``), so a run of any length needs memory for weeks x series, not for every
+replication; ``write_results`` writes an experiment whose runs were kept, through the same
+writer. Files are UTF-8 with ``\\n`` line ends on every platform.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import math
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -23,10 +26,15 @@ from typing import Any
 from thermosim.atomic import discard, same_folder, staging_name, swap_in
 from thermosim.config.scenario import Scenario
 from thermosim.errors import ResultsError as ResultsError  # readers import it from here too
-from thermosim.experiment import Experiment
+from thermosim.experiment import Experiment, ProgressCallback, run_experiment
 from thermosim.interrupts import Interrupted
+from thermosim.stream import StreamWriter, number_text
+from thermosim.summary import FILE as SUMMARY_FILE
 
+# Every results folder has these; a folder written before summary.json existed lacks it, so
+# the manifest lists what a folder has (``"files"``) and readers go by that.
 FILES = ("manifest.json", "timeseries.csv", "interventions.csv", "kpis.json", "kpis.csv")
+WRITTEN = (*FILES, SUMMARY_FILE)
 # The results-folder format: the manifest's ``format`` (absent: 1). A reader refuses a newer one
 # (``saved.read_results``); raise it when a file changes in a way an older reader cannot read.
 FORMAT = 1
@@ -34,10 +42,7 @@ STATS = ("mean", "p10", "p50", "p90")
 LIBRARIES = ("thermosim", "simpy", "numpy", "pydantic", "ruamel.yaml", "matplotlib", "click")
 
 
-def _number(x: float) -> str:
-    # repr gives the shortest text that reads back to the same float: identical files on any
-    # number of workers, and no precision lost for a spreadsheet. NaN and inf are left empty.
-    return repr(float(x)) if math.isfinite(x) else ""
+_number = number_text
 
 
 def scenario_hash(experiment: Experiment) -> str:
@@ -101,51 +106,23 @@ def _created() -> str:
 
 def manifest(experiment: Experiment) -> dict[str, Any]:
     """What a reader needs to trust and reproduce the run."""
+    return _manifest(experiment.scenario, experiment.seed, experiment.replications)
+
+
+def _manifest(scenario: Scenario, seed: int, replications: int) -> dict[str, Any]:
     return {
         "format": FORMAT,  # readers refuse a folder of a newer format instead of misreading it
         "thermosim_version": _versions()["thermosim"],
-        "scenario": experiment.scenario.name,
-        "scenario_hash": scenario_hash(experiment),
-        "seed": experiment.seed,
-        "replications": experiment.replications,
-        "variants": list(experiment.runs),
+        "scenario": scenario.name,
+        "scenario_hash": hash_of(scenario),
+        "seed": seed,
+        "replications": replications,
+        "variants": [v.name for v in scenario.variants],
+        "files": list(WRITTEN),
         "created": _created(),
         "libraries": _versions(),
-        "resolved_scenario": experiment.scenario.model_dump(mode="json"),
+        "resolved_scenario": scenario.model_dump(mode="json"),
     }
-
-
-def series_names(experiment: Experiment) -> list[str]:
-    """Series in the order the engine recorded them."""
-    first = next(iter(experiment.runs.values()))[0]
-    return list(first.series)
-
-
-def _timeseries_rows(experiment: Experiment) -> Iterator[list[str]]:
-    names = series_names(experiment)
-    yield ["variant", "replication", "week", *names]
-    for variant, runs in experiment.runs.items():
-        for run in runs:
-            # Whole columns to Python floats at once: far faster than indexing numpy per cell.
-            columns = [[_number(x) for x in run.series[n].tolist()] for n in names]
-            replication = str(run.replication)
-            for week, cells in enumerate(zip(*columns, strict=True)):
-                yield [variant, replication, str(week), *cells]
-
-
-def _interventions_rows(experiment: Experiment) -> Iterator[list[str]]:
-    yield ["variant", "replication", "week", "lever", "intensity", "member"]
-    for variant, runs in experiment.runs.items():
-        for run in runs:
-            for action in run.interventions:
-                yield [
-                    variant,
-                    str(run.replication),
-                    _number(action.week),
-                    action.lever,
-                    _number(action.intensity),
-                    action.who,
-                ]
 
 
 def _kpi_rows(experiment: Experiment) -> Iterator[list[str]]:
@@ -186,9 +163,10 @@ def write_results(
     out_dir: Path,
     before_swap: Callable[[Path], object] | None = None,
 ) -> Path:
-    """Write the results folder ``out_dir/<scenario>/`` and return its path.
+    """Write the results folder ``out_dir/<scenario>/`` of an experiment whose runs were kept.
 
-    Everything is written into a hidden ``.<scenario>.partial-XXXX`` beside it, which
+    The same files, byte for byte, as ``run_and_write`` streams (they go through the same
+    writer). Everything is written into a hidden ``.<scenario>.partial-XXXX`` beside it, which
     ``atomic.swap_in`` swaps in (locked, with rollback). ``before_swap`` is called with the
     complete staging folder before it replaces the old one (the figures are drawn there), so
     what is swapped in is complete, figures included.
@@ -202,7 +180,66 @@ def write_results(
         the new results were complete in place before the stop, else None (the previous
         results are as they were).
     """
-    target = _check_name(experiment.scenario.name, out_dir)
+    scenario, n = experiment.scenario, experiment.replications
+    if n and not experiment.runs:
+        raise ValueError("write_results needs the runs: use run_and_write to stream them")
+
+    def fill(staging: Path) -> Experiment:
+        _write_json(staging / "manifest.json", manifest(experiment))
+        with StreamWriter(staging, scenario, n) as writer:
+            for r in range(n):
+                writer.add(r, [experiment.runs[v.name][r] for v in scenario.variants])
+            writer.finish()
+        return experiment
+
+    _staged(scenario, out_dir, fill, before_swap)
+    return out_dir / scenario.name
+
+
+def run_and_write(
+    scenario: Scenario,
+    out_dir: Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    before_swap: Callable[[Path], object] | None = None,
+) -> tuple[Experiment, Path]:
+    """Run ``scenario`` (as ``experiment.run_experiment``) straight into its results folder.
+
+    Each replication is written to the staging folder as it arrives and then forgotten: the
+    experiment returned has the KPIs but no runs. Folder, swap, ``before_swap`` and errors as
+    for ``write_results``; a stop or failure during the run leaves no staging folder either.
+
+    Returns
+    -------
+    tuple of Experiment and Path
+        The experiment (KPIs, no runs) and the results folder.
+    """
+    n = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+
+    def fill(staging: Path) -> Experiment:
+        _write_json(staging / "manifest.json", _manifest(scenario, seed, n))
+        with StreamWriter(staging, scenario, n) as writer:
+            experiment = run_experiment(
+                scenario, n, seed, workers, progress, each=writer.add, keep_runs=False
+            )
+            writer.finish()
+        return experiment
+
+    experiment = _staged(scenario, out_dir, fill, before_swap)
+    return experiment, out_dir / scenario.name
+
+
+def _staged(
+    scenario: Scenario,
+    out_dir: Path,
+    fill: Callable[[Path], Experiment],
+    before_swap: Callable[[Path], object] | None,
+) -> Experiment:
+    """Make the staging folder, ``fill`` it, finish it, swap it in; on any failure remove it."""
+    target = _check_name(scenario.name, out_dir)
     if target.exists() and not target.is_dir():
         raise ResultsError(
             f"{target} exists and is not a folder: move it away or choose another --out",
@@ -214,12 +251,10 @@ def write_results(
         out_dir.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         made = os.lstat(staging)  # a rename keeps it: how we know the swap has happened
-        _write_json(staging / "manifest.json", manifest(experiment))
-        _write_csv(staging / "timeseries.csv", _timeseries_rows(experiment))
-        _write_csv(staging / "interventions.csv", _interventions_rows(experiment))
+        experiment = fill(staging)
         _write_json(staging / "kpis.json", experiment.kpis)
         _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
-        _carry_explanation(target, staging, scenario_hash(experiment))
+        _carry_explanation(target, staging, hash_of(scenario))
         if before_swap is not None:
             before_swap(staging)
         swap_in(staging, target)
@@ -236,13 +271,13 @@ def write_results(
             bad_input=not staging.parent.is_dir(),
         ) from None
     except KeyboardInterrupt as stop:
-        # Ctrl-C, SIGTERM or SIGHUP while writing: no half-written folder may stay behind, and
-        # the caller must learn whether the new results made it (a stop held over the swap
-        # lands just after it).
+        # Ctrl-C, SIGTERM or SIGHUP while running or writing: no half-written folder may stay
+        # behind, and the caller must learn whether the new results made it (a stop held over
+        # the swap lands just after it).
         discard(staging)
         done = made is not None and same_folder(target, made)
         raise Interrupted.of(stop, written=target if done else None) from None
     except BaseException:
         discard(staging)
         raise
-    return target
+    return experiment

@@ -9,6 +9,7 @@ halfway through a figure.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,48 @@ from typing import Any
 import numpy as np
 
 from thermosim.config.scenario import Scenario, Variant
-from thermosim.saved_check import Kpis, Series, check_folder
+from thermosim.saved_check import Kpis, check_folder
 from thermosim.saved_files import DamagedResultsError, rerun_hint
+from thermosim.saved_table import ActionTable, SeriesTable
+from thermosim.summary import Stats, Summary
 
 __all__ = ["DamagedResultsError", "SavedResults", "read_results"]
+
+
+class _VariantSeries(Mapping[str, np.ndarray]):
+    """One variant's series, each read from timeseries.csv when asked (not kept)."""
+
+    def __init__(self, table: SeriesTable, variant: str) -> None:
+        self._table, self._variant = table, variant
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._table.names:
+            raise KeyError(name)
+        return self._table.columns(self._variant, [name])[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.names)
+
+    def __len__(self) -> int:
+        return len(self._table.names)
+
+
+class _Series(Mapping[str, Mapping[str, np.ndarray]]):
+    """variant -> name -> (replications, weeks), read from timeseries.csv when asked."""
+
+    def __init__(self, table: SeriesTable) -> None:
+        self._table = table
+
+    def __getitem__(self, variant: str) -> Mapping[str, np.ndarray]:
+        if variant not in self._table.variants:
+            raise KeyError(variant)
+        return _VariantSeries(self._table, variant)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.variants)
+
+    def __len__(self) -> int:
+        return len(self._table.variants)
 
 
 @dataclass(frozen=True)
@@ -28,15 +67,29 @@ class SavedResults:
 
     ``scenario`` is the resolved scenario of the manifest as the ``Scenario`` model, so every
     reader gets typed fields and the model's own defaults; ``manifest`` keeps the rest (hash,
-    versions, created).
+    versions, created). What the outputs draw comes from ``summary`` (weekly bands over the
+    replications, totals, quick fixes: see ``thermosim.summary``), whose size does not grow
+    with replications; the raw rows stay in the files and are read, a series of one variant at
+    a time, only when asked for (``values``, ``series``, ``interventions``).
     """
 
     path: Path
     manifest: dict[str, Any]
     scenario: Scenario
     kpis: Kpis  # variant -> KPI -> mean, p10, p50, p90
-    series: Series  # variant -> name -> (replications, weeks)
-    interventions: list[dict[str, str]]
+    summary: Summary
+    table: SeriesTable
+    actions: ActionTable
+
+    @property
+    def series(self) -> Mapping[str, Mapping[str, np.ndarray]]:
+        """Every series by variant and name, (replications, weeks), read when accessed."""
+        return _Series(self.table)
+
+    @property
+    def interventions(self) -> ActionTable:
+        """Every action as a dict of interventions.csv's columns (read again on each pass)."""
+        return self.actions
 
     @property
     def name(self) -> str:
@@ -56,7 +109,7 @@ class SavedResults:
     @property
     def variants(self) -> tuple[str, ...]:
         """The variants with results, in scenario order."""
-        return tuple(v.name for v in self.scenario.variants if v.name in self.series)
+        return tuple(v.name for v in self.scenario.variants if v.name in self.summary.variants)
 
     def variant(self, name: str) -> Variant:
         """The resolved settings of variant ``name``."""
@@ -70,35 +123,70 @@ class SavedResults:
     @property
     def reps(self) -> int:
         """Replications in the series."""
-        return int(next(iter(self.series[self.variants[0]].values())).shape[0])
+        return self.summary.replications
 
     @property
     def weeks(self) -> int:
         """Weeks in the series."""
-        return int(next(iter(self.series[self.variants[0]].values())).shape[1])
+        return self.summary.weeks
 
     def title(self, lang: str) -> str:
         """The scenario's title in ``lang`` (English, or its name, when missing)."""
         return getattr(self.scenario.title, lang, "") or self.scenario.title.en or self.name
 
+    def has(self, name: str) -> bool:
+        """True when the run recorded series ``name``."""
+        return name in self.summary.series
+
+    def _missing(self, variant: str, name: str) -> DamagedResultsError:
+        # The check requires the plant's own series, a figure may draw more (the hours of
+        # every activity, say).
+        return DamagedResultsError(
+            self.path / "timeseries.csv",
+            f"has no column {name!r} for variant {variant!r}, which this output draws",
+            rerun_hint(self.path, self.name),
+        )
+
     def values(self, variant: str, name: str) -> np.ndarray:
-        """(replications, weeks) float array of one series.
+        """(replications, weeks) float array of one series, read from timeseries.csv.
 
         Raises
         ------
         DamagedResultsError
-            When timeseries.csv has no such column: the check requires the plant's own series,
-            a figure may draw more (the hours of every activity, say).
+            When timeseries.csv has no such column.
+        """
+        if name not in self.table.names or variant not in self.table.variants:
+            raise self._missing(variant, name)
+        return self.table.columns(variant, [name])[name]
+
+    def stats(self, variant: str, name: str, kind: str = "weekly") -> Stats:
+        """Weekly mean, p10, p50 and p90 over replications of one measure.
+
+        ``kind``: ``weekly`` (a series), ``rolling`` (its 4-week trailing mean) or ``derived``
+        (``gap``, ``recovery``).
+
+        Raises
+        ------
+        DamagedResultsError
+            When the run has no such series (see ``values``).
         """
         try:
-            found = self.series[variant][name]
+            part = self.summary.variants[variant]
+            found: Stats = getattr(part, kind)[name]
         except KeyError:
-            raise DamagedResultsError(
-                self.path / "timeseries.csv",
-                f"has no column {name!r} for variant {variant!r}, which this output draws",
-                rerun_hint(self.path, self.name),
-            ) from None
-        return np.asarray(found, dtype=np.float64)
+            raise self._missing(variant, name) from None
+        return found
+
+    def total(self, variant: str, name: str, stat: str = "sum") -> float:
+        """``sum`` of a series over replications and weeks, or ``rep_mean`` / ``rep_p50``."""
+        try:
+            return self.summary.variants[variant].totals[name][stat]
+        except KeyError:
+            raise self._missing(variant, name) from None
+
+    def fixes(self, variant: str) -> Mapping[str, np.ndarray]:
+        """Quick fixes started per lever, counted by whole week (weeks + 1 counts)."""
+        return self.summary.variants[variant].fixes
 
     def kpi(self, variant: str, name: str, stat: str = "mean") -> float:
         """One KPI statistic (nan when the KPI is missing)."""
@@ -108,14 +196,17 @@ class SavedResults:
 def read_results(path: Path) -> SavedResults:
     """Read a results folder written by ``results.write_results``, after checking every file.
 
+    Memory does not grow with the replications: the tables are fingerprinted (or, for a folder
+    without a summary.json that vouches for them, read a line at a time), never held whole.
+
     Raises
     ------
     DamagedResultsError
         (a ``results.ResultsError`` with ``bad_input``) naming the file and what is wrong, for
         every check of ``saved_check``: a folder that is missing, a file or incomplete; a file
         that is a folder, a link out of the folder, too large, not UTF-8 or cut short; a
-        manifest of a newer format or whose scenario no longer validates; series, KPIs or
-        interventions that do not fit the scenario.
+        manifest of a newer format or whose scenario no longer validates; a summary, series,
+        KPIs or interventions that do not fit the scenario.
     """
     folder = Path(path)
     contents = check_folder(folder)
@@ -124,6 +215,7 @@ def read_results(path: Path) -> SavedResults:
         contents.manifest,
         contents.scenario,
         contents.kpis,
-        contents.series,
-        contents.interventions,
+        contents.summary,
+        contents.table,
+        contents.actions,
     )

@@ -2,20 +2,27 @@
 
 Owns ``check_folder``. Once ``saved_files`` has opened the files: the manifest must be a JSON
 object of a format this version reads (a newer one is refused: "written by a newer thermosim"),
-with a scenario that validates and fields that agree with it; timeseries.csv must hold every
-variant x replication over the whole horizon, with the plant's series as finite numbers;
+with a scenario that validates and fields that agree with it; summary.json, where the manifest
+lists it, must be what ``thermosim.summary`` writes for this run; timeseries.csv must hold
+every variant x replication over the whole horizon, with the plant's series as finite numbers;
 kpis.json ``{variant: {kpi: {mean, p10, p50, p90}}}`` with the plant's KPIs as finite numbers;
 interventions.csv actions of the run's variants, replications and weeks; kpis.csv its header.
+
+The two tables that grow with replications are read row by row (``saved_table``) only when
+the summary cannot vouch for them: a folder written before summary.json existed, or a table
+that is no longer byte for byte the one the summary was computed from (edited, re-saved by a
+spreadsheet, damaged). Then the summary is computed from the table instead, a few series at a
+time; otherwise a table is only fingerprinted (its size and SHA-256), never parsed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
 from pydantic import ValidationError
 
 from thermosim import __version__
@@ -30,13 +37,17 @@ from thermosim.saved_files import (
     describe,
     rerun_hint,
 )
+from thermosim.saved_table import ACTIONS_FILE, SERIES_FILE, ActionTable, SeriesTable
+from thermosim.stream import INTERVENTION_HEADER, SERIES_KEYS
+from thermosim.summary import FILE as SUMMARY_FILE
+from thermosim.summary import Summary, SummaryError, from_json, summarize_series
 
-SERIES_KEYS = ["variant", "replication", "week"]
-INTERVENTION_HEADER = ["variant", "replication", "week", "lever", "intensity", "member"]
 KPI_TABLE_HEADER = ["variant", "kpi", *STATS]
+# Memory for the series held at once while a summary is computed from timeseries.csv.
+SUMMARY_BYTES = 64 * 2**20
 
-Series = dict[str, dict[str, np.ndarray]]  # variant -> name -> (replications, weeks)
 Kpis = dict[str, dict[str, dict[str, float]]]  # variant -> KPI -> mean, p10, p50, p90
+__all__ = ["INTERVENTION_HEADER", "KPI_TABLE_HEADER", "SERIES_KEYS", "Contents", "check_folder"]
 
 
 class Contents(NamedTuple):
@@ -45,8 +56,9 @@ class Contents(NamedTuple):
     manifest: dict[str, Any]
     scenario: Scenario
     kpis: Kpis
-    series: Series
-    interventions: list[dict[str, str]]
+    summary: Summary
+    table: SeriesTable
+    actions: ActionTable
 
 
 def check_folder(path: Path) -> Contents:
@@ -55,17 +67,79 @@ def check_folder(path: Path) -> Contents:
     Raises
     ------
     DamagedResultsError
-        At the first problem found (files in the order of ``results.FILES``).
+        At the first problem found (files in the order of ``results.FILES``, summary.json
+        after the manifest).
     """
     folder = ResultsFiles.open(path)
     manifest = _manifest(folder)
     scenario = _scenario(folder, manifest)
     reps = _agree(folder, manifest, scenario)
-    series = _timeseries(folder, scenario, reps)
-    actions = _interventions(folder, scenario, reps)
+    stored = _summary(folder, manifest, scenario, reps)
+    summary = _series(folder, scenario, reps, stored)
     kpis = _kpis(folder, scenario)
     folder.rows("kpis.csv", KPI_TABLE_HEADER)  # for spreadsheets; nothing draws from it
-    return Contents(manifest, scenario, kpis, series, actions)
+    return Contents(manifest, scenario, kpis, *summary)
+
+
+def _unchanged(files: ResultsFiles, stored: Summary | None, name: str, limit: int) -> bool:
+    """The file is byte for byte the one the summary was computed from."""
+    if stored is None:
+        return False
+    source = stored.sources[name]
+    if files.checked(name, limit).stat().st_size != source["bytes"]:
+        return False
+    return files.digest(name, limit) == (source["bytes"], source["sha256"])
+
+
+def _series(
+    files: ResultsFiles, scenario: Scenario, reps: int, stored: Summary | None
+) -> tuple[Summary, SeriesTable, ActionTable]:
+    """timeseries.csv and interventions.csv, and the summary of the two.
+
+    From summary.json while it summarises these very files, else computed from them.
+    """
+    kind, weeks = scenario.plant.kind, scenario.horizon_weeks
+    variants = [v.name for v in scenario.variants]
+    table = SeriesTable.open(files, scenario, reps)
+    if stored is not None and _unchanged(files, stored, SERIES_FILE, table.limit):
+        if stored.series != table.names:
+            files.fail(SUMMARY_FILE, f"its series are not the columns of {SERIES_FILE}")
+        series = stored.variants
+    else:
+        table.check()
+        chunk = max(1, SUMMARY_BYTES // (reps * weeks * 8))
+        series = summarize_series(kind, variants, list(table.names), table.columns, chunk)
+    actions = ActionTable.open(files, scenario, reps)
+    if stored is not None and _unchanged(files, stored, ACTIONS_FILE, actions.limit):
+        fixes = {v: stored.variants[v].fixes for v in variants}
+    else:
+        fixes = actions.check(scenario, reps)
+    found = {v: dataclasses.replace(series[v], fixes=fixes[v]) for v in variants}
+    sources = stored.sources if stored is not None else {}
+    return Summary(reps, weeks, table.names, found, sources), table, actions
+
+
+def _summary(
+    files: ResultsFiles, manifest: dict[str, Any], scenario: Scenario, reps: int
+) -> Summary | None:
+    """summary.json where the manifest lists it; None for a folder written before it existed."""
+    listed = manifest.get("files", MISSING)
+    if listed is MISSING:
+        return None
+    if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+        files.fail("manifest.json", f"'files' is {describe(listed)}, not a list of file names")
+    if SUMMARY_FILE not in listed:
+        return None
+    if not ((files.path / SUMMARY_FILE).exists() or (files.path / SUMMARY_FILE).is_symlink()):
+        files.fail(SUMMARY_FILE, "is missing, though manifest.json lists it")
+    data = files.json(SUMMARY_FILE)
+    kind = scenario.plant.kind
+    variants = [v.name for v in scenario.variants]
+    required = plant_spec(kind).required_series
+    try:
+        return from_json(data, kind, variants, reps, scenario.horizon_weeks, required)
+    except SummaryError as exc:
+        files.fail(SUMMARY_FILE, str(exc))
 
 
 def _count(value: Any, least: int) -> bool:
@@ -79,18 +153,6 @@ def _number(value: Any) -> bool:
     try:
         return math.isfinite(value)
     except OverflowError:
-        return False
-
-
-def _whole(text: str) -> int | None:
-    # ASCII digits only: int() would also take " 7", "1_0" and other scripts' digits.
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
-
-
-def _finite(text: str) -> bool:
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
         return False
 
 
@@ -163,79 +225,6 @@ def _agree(files: ResultsFiles, manifest: dict[str, Any], scenario: Scenario) ->
     return int(reps)
 
 
-def _timeseries(files: ResultsFiles, scenario: Scenario, reps: int) -> Series:
-    """timeseries.csv: every variant x replication over the horizon, in whole-week rows.
-
-    The plant's own series must be finite numbers; other columns may be empty (the writer
-    leaves a value it cannot write empty) but not infinite.
-    """
-    name, kind = "timeseries.csv", scenario.plant.kind
-    header, rows = files.rows(name)
-    names = header[len(SERIES_KEYS) :]
-    if header[: len(SERIES_KEYS)] != SERIES_KEYS or not names:
-        files.fail(name, f"its header does not start with {','.join(SERIES_KEYS)},<series>")
-    if "" in names or len(set(names)) < len(names):
-        files.fail(name, "its header has an empty or repeated column name")
-    required = plant_spec(kind).required_series
-    missing = [s for s in required if s not in names]
-    if missing:
-        files.fail(name, f"has no column {', '.join(missing)}, which the {kind} plant records")
-    if not rows:
-        files.fail(name, "has only its header, no rows")
-    variants = [v.name for v in scenario.variants]
-    blocks: dict[tuple[str, int], list[list[float]]] = {}
-    lines: dict[tuple[str, int], list[int]] = {}  # where each week is, for messages
-    for line, cells in rows:
-        variant, rep, week = cells[0], _whole(cells[1]), _whole(cells[2])
-        if variant not in variants:
-            files.fail(name, f"line {line}: {variant!r} is not a variant of the scenario")
-        if rep is None or rep >= reps:
-            files.fail(
-                name,
-                f"line {line}: replication {cells[1]!r} is not a whole number from 0 to "
-                f"{reps - 1} (the manifest says {reps} replications)",
-            )
-        if week is None:
-            files.fail(name, f"line {line}: week {cells[2]!r} is not a whole number")
-        block = blocks.setdefault((variant, rep), [])
-        if week != len(block):
-            files.fail(
-                name,
-                f"line {line}: week {week} of {variant}, replication {rep} should be week "
-                f"{len(block)} (a row is missing, repeated or out of order)",
-            )
-        lines.setdefault((variant, rep), []).append(line)
-        try:
-            block.append([float(c) if c else math.nan for c in cells[len(SERIES_KEYS) :]])
-        except ValueError:
-            at = next(i for i, c in enumerate(cells[3:]) if c and not _is_float(c))
-            files.fail(name, f"line {line}, column {names[at]}: {cells[3 + at]!r} is not a number")
-    for variant in variants:
-        for rep in range(reps):
-            weeks = len(blocks.get((variant, rep), []))
-            if weeks == 0:
-                files.fail(name, f"has no rows of {variant}, replication {rep}")
-            if weeks != scenario.horizon_weeks:
-                files.fail(
-                    name,
-                    f"has {weeks} weeks of {variant}, replication {rep}; the scenario runs "
-                    f"{scenario.horizon_weeks} (the file was cut short or edited)",
-                )
-    own = np.isin(names, required)  # the plant's series, by column
-    unfinished = f"empty or not a finite number (the {kind} plant's series have one every week)"
-    infinite = "infinite (thermosim leaves a value it cannot write empty)"
-    series: Series = {}
-    for variant in variants:
-        cube = np.array([blocks[(variant, r)] for r in range(reps)], dtype=np.float64)
-        for bad, problem in ((~np.isfinite(cube) & own, unfinished), (np.isinf(cube), infinite)):
-            if bad.any():
-                rep, week, at = (int(x) for x in np.argwhere(bad)[0])
-                line = lines[(variant, rep)][week]
-                files.fail(name, f"line {line}, column {names[at]}: {problem}")
-        series[variant] = {n: cube[:, :, i] for i, n in enumerate(names)}
-    return series
-
-
 def _kpis(files: ResultsFiles, scenario: Scenario) -> Kpis:
     """kpis.json: every variant with the plant's KPIs, each four finite numbers."""
     name, kind = "kpis.json", scenario.plant.kind
@@ -271,35 +260,3 @@ def _kpis(files: ResultsFiles, scenario: Scenario) -> Kpis:
                     files.fail(name, f"{variant}.{kpi}.{key} is {describe(value)}, not a number")
             kpis[variant][kpi] = {key: float(stats[key]) for key in STATS}
     return kpis
-
-
-def _interventions(files: ResultsFiles, scenario: Scenario, reps: int) -> list[dict[str, str]]:
-    """interventions.csv: one action a row, of a variant, replication and week of the run."""
-    name, horizon = "interventions.csv", scenario.horizon_weeks
-    variants = {v.name for v in scenario.variants}
-    actions = []
-    for line, cells in files.rows(name, INTERVENTION_HEADER)[1]:
-        variant, rep, week, lever, intensity, _member = cells
-        problem = ""
-        if variant not in variants:
-            problem = f"{variant!r} is not a variant of the scenario"
-        elif (number := _whole(rep)) is None or number >= reps:
-            problem = f"replication {rep!r} is not a whole number from 0 to {reps - 1}"
-        elif not _finite(week) or not 0 <= float(week) <= horizon:
-            problem = f"week {week!r} is not a number from 0 to {horizon}"
-        elif not lever:
-            problem = "the lever is empty"
-        elif intensity and not _finite(intensity):
-            problem = f"intensity {intensity!r} is not a finite number"
-        if problem:
-            files.fail(name, f"line {line}: {problem}")
-        actions.append(dict(zip(INTERVENTION_HEADER, cells, strict=True)))
-    return actions
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -3,18 +3,21 @@
 Owns ``DamagedResultsError`` (which file, what is wrong, how to make the folder again) and
 ``ResultsFiles``: the folder must be a folder holding every file of ``results.FILES``; each file
 must be a regular file inside it (a link out of the folder is refused), no larger than a run
-writes (``MAX_JSON_BYTES``, ``MAX_TABLE_BYTES``: a larger one is refused unread), UTF-8, and
-for a CSV file cut at a line end with every row as wide as its header. What the files must
-hold is ``saved_check``'s.
+writes (``MAX_JSON_BYTES``, ``MAX_TABLE_BYTES``, or the limit a large run's tables are given:
+a larger one is refused unread), UTF-8, and for a CSV file cut at a line end with every row as
+wide as its header. A table is read a line at a time (``stream``), so however long it is,
+reading it holds one line. What the files must hold is ``saved_check``'s.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shlex
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,6 +29,8 @@ from thermosim.results import FILES
 # sparse file cannot fill the memory.
 MAX_JSON_BYTES = 16 * 2**20
 MAX_TABLE_BYTES = 512 * 2**20
+# No line thermosim writes comes near this; a longer one is refused before it is held whole.
+MAX_LINE_BYTES = 2**20
 MISSING: Any = object()  # a key absent from a JSON object (``describe`` says "missing")
 
 
@@ -128,8 +133,8 @@ class ResultsFiles:
         """Raise the error of the file ``name`` ("" for the folder itself)."""
         raise DamagedResultsError(self.path / name if name else self.path, problem, self.hint)
 
-    def text(self, name: str, limit: int) -> str:
-        """The whole text of one file, after checking it is a regular file of at most ``limit``."""
+    def checked(self, name: str, limit: int) -> Path:
+        """The path of one file, once it is a regular file in the folder of at most ``limit``."""
         file = self.path / name
         try:
             info = file.lstat()
@@ -145,16 +150,25 @@ class ResultsFiles:
             self.fail(name, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             self.fail(name, "is not a regular file (a device or a pipe, say)")
-        too_big = f"is larger than a run writes (more than {limit // 2**20} MB); it was not read"
         if info.st_size > limit:
-            self.fail(name, too_big)
+            self._too_big(name, limit)
+        return file
+
+    def _too_big(self, name: str, limit: int) -> NoReturn:
+        self.fail(
+            name, f"is larger than a run writes (more than {limit // 2**20} MB); it was not read"
+        )
+
+    def text(self, name: str, limit: int) -> str:
+        """The whole text of one file, after checking it is a regular file of at most ``limit``."""
+        file = self.checked(name, limit)
         try:
             with file.open("rb") as handle:
                 data = handle.read(limit + 1)
         except OSError as exc:
             self.fail(name, f"cannot be read ({exc.strerror or exc})")
         if len(data) > limit:  # it grew since
-            self.fail(name, too_big)
+            self._too_big(name, limit)
         try:
             text = data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is harmless
         except UnicodeDecodeError as exc:
@@ -194,3 +208,90 @@ class ResultsFiles:
             if len(cells) != len(found):
                 self.fail(name, f"line {line} has {len(cells)} cells, the header {len(found)}")
         return found, rows
+
+    def digest(self, name: str, limit: int) -> tuple[int, str]:
+        """Size and SHA-256 of one file (read in chunks; nothing is parsed)."""
+        file = self.checked(name, limit)
+        try:
+            with file.open("rb") as handle:
+                found = hashlib.file_digest(handle, "sha256")
+                size = handle.tell()
+        except OSError as exc:
+            self.fail(name, f"cannot be read ({exc.strerror or exc})")
+        return size, found.hexdigest()
+
+    def stream(
+        self, name: str, header: list[str] | None = None, limit: int = MAX_TABLE_BYTES
+    ) -> tuple[list[str], Iterator[Row]]:
+        """As ``rows``, but the rows come as they are read: the file is never held whole.
+
+        The checks of ``rows`` are made as the rows are read (a row too short or too long, a
+        line that is not CSV, a byte that is not UTF-8), except the ones on the whole file,
+        made first: it is not empty and ends at a line end.
+        """
+        file = self.checked(name, limit)
+        try:
+            with file.open("rb") as handle:
+                size = handle.seek(0, io.SEEK_END)
+                if size:
+                    handle.seek(-1, io.SEEK_END)
+                    last = handle.read(1)
+        except OSError as exc:
+            self.fail(name, f"cannot be read ({exc.strerror or exc})")
+        if not size:
+            self.fail(name, "is empty")
+        if last != b"\n":
+            self.fail(name, "ends in the middle of a line: the file was cut short")
+        reader = csv.reader(self._lines(name, file, limit))
+        try:
+            found = next(reader, [])
+        except csv.Error as exc:
+            self.fail(name, f"line {reader.line_num} is not CSV ({exc})")
+        if not any(cell.strip() for cell in found):
+            self.fail(name, "is empty")
+        if header is not None and found != header:
+            self.fail(name, f"its header is {','.join(found)[:80]!r}, not {','.join(header)!r}")
+
+        def rows() -> Iterator[Row]:
+            try:
+                for cells in reader:
+                    if len(cells) != len(found):
+                        line = reader.line_num
+                        self.fail(
+                            name, f"line {line} has {len(cells)} cells, the header {len(found)}"
+                        )
+                    yield reader.line_num, cells
+            except csv.Error as exc:
+                self.fail(name, f"line {reader.line_num} is not CSV ({exc})")
+
+        return found, rows()
+
+    def _lines(self, name: str, file: Path, limit: int) -> Iterator[str]:
+        """The lines of ``file`` as text, one at a time, each checked to be UTF-8."""
+        try:
+            handle = file.open("rb")
+        except OSError as exc:
+            self.fail(name, f"cannot be read ({exc.strerror or exc})")
+        read = 0
+        with handle:
+            while True:
+                try:
+                    raw = handle.readline(MAX_LINE_BYTES + 1)
+                except OSError as exc:
+                    self.fail(name, f"cannot be read ({exc.strerror or exc})")
+                if not raw:
+                    return
+                if len(raw) > MAX_LINE_BYTES:
+                    self.fail(name, "has a line longer than any thermosim writes")
+                try:
+                    # A spreadsheet's byte-order mark is harmless.
+                    line = raw.decode("utf-8-sig" if read == 0 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    self.fail(
+                        name,
+                        f"is not UTF-8 text (byte {read + exc.start}); thermosim did not write it",
+                    )
+                read += len(raw)
+                if read > limit:  # it grew since
+                    self._too_big(name, limit)
+                yield line

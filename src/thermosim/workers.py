@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
 from thermosim.errors import ThermosimError
-from thermosim.interrupts import STOP_SIGNALS
+from thermosim.interrupts import STOP_SIGNALS, signals_held
 
 T = TypeVar("T")
 # Tasks each worker holds at once: one running, one waiting, so it never idles between tasks.
@@ -54,8 +54,11 @@ def _children_shielded() -> Iterator[None]:
     terminal sends to the whole process group, cannot land while the child is still importing
     (each one printed a traceback); ``_ready`` lets the signals through once the child ignores
     them. Signals reaching this process meanwhile stay pending and are delivered when the body
-    ends, never lost. Windows has no signal masks: there a Ctrl-C during a worker's first
-    second can still print.
+    ends, never lost; so do those that another thread of it takes (numpy's BLAS threads do not
+    block them), which Python would otherwise turn into a KeyboardInterrupt in the middle of a
+    start, between spawning a child and sending it its task (the child then printed "Ran out
+    of input"). Windows has no signal masks: there a Ctrl-C during a worker's first second can
+    still print.
     """
     if not hasattr(signal, "pthread_sigmask"):
         yield
@@ -67,7 +70,8 @@ def _children_shielded() -> Iterator[None]:
     resource_tracker.ensure_running()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        yield
+        with signals_held():  # raised again at its end, to this thread: pending until unblocked
+            yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 

@@ -44,6 +44,37 @@ class Text(Section):
     nl: str = Field("", max_length=2000, description="Dutch text.")
 
 
+class SweepConfig(Section):
+    """What ``thermosim sweep`` varies by default: fields, values, replications, KPI.
+
+    Read only by ``thermosim sweep``; a run ignores it, so it changes no run result.
+    """
+
+    vary: dict[str, str] = Field(
+        ...,
+        min_length=1,
+        max_length=8,
+        description="Fields to vary, as `--set` paths (`*` for every list item, e.g. "
+        "`variants.*.perception.noise`), each with values as `--vary` takes them: a list "
+        "`1,2,4` or a range `LOW..HIGH:COUNT` (COUNT evenly spaced values, ends included).",
+        json_schema_extra=unit("-"),
+    )
+    reps: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="Replications per cell (default: the scenario's `replications`).",
+        json_schema_extra=unit("runs"),
+    )
+    kpi: str | None = Field(
+        None,
+        max_length=40,
+        description="KPI of the phase map and of sensitivity (default: operating_profit; "
+        "thermostat: mean_abs_error_c).",
+        json_schema_extra=unit("-"),
+    )
+
+
 class Variant(ControlConfig):
     """A named strategy: a preset plus overrides of any of its fields."""
 
@@ -112,6 +143,12 @@ class Scenario(Section):
     )
     variants: tuple[Variant, ...] = Field(
         ..., min_length=1, max_length=20, description="Strategies compared under the same luck."
+    )
+    # Left out of the dump when absent, so existing scenarios keep their hash and manifest.
+    sweep: SweepConfig | None = Field(
+        None,
+        description="Defaults of `thermosim sweep` (fields and values to vary); runs ignore it.",
+        exclude_if=lambda value: value is None,
     )
 
     @model_validator(mode="after")

@@ -1,10 +1,12 @@
 """What the figures add to a results folder: variant looks, shock marks, bands.
 
 ``SavedResults`` is the one typed view of a results folder (the resolved scenario as the
-``Scenario`` model, series, KPIs); ``Story`` adds only what the figures draw with it: each
+``Scenario`` model, its summary, KPIs); ``Story`` adds only what the figures draw with it: each
 variant's look and the shocks as the time axis marks them (label, span, the thaw that ends a
-cold snap), and the Monte Carlo summaries: trailing 4-week means (``metrics``' rolling mean and
-window, the KPIs judge the same) and 10/50/90% bands over replications.
+cold snap), and the Monte Carlo summaries as bands: the 10/50/90% over replications week by
+week of a series, of its trailing 4-week mean (``metrics``' rolling mean and window, the KPIs
+judge the same) or of a derived measure, read from the folder's summary (``thermosim.summary``:
+computed once, never from every replication's rows again).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from thermosim.config.shocks import FactorShock
 from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import degrees, number, percent, text, variant_label
 from thermosim.figures.style import LineLook, variant_looks
-from thermosim.metrics import ROLL_WEEKS, rolling_mean
+from thermosim.metrics import ROLL_WEEKS
 from thermosim.saved import SavedResults
+from thermosim.summary import rolling_rows
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -143,8 +146,36 @@ class Story:
         return tuple(s for s in self.shocks if s.recoverable)
 
     def series(self, variant: str, name: str) -> FloatArray:
-        """(replications, weeks) array of one series."""
+        """(replications, weeks) array of one series, read from timeseries.csv.
+
+        Slow for a long run: the figures draw from the summary (``band`` and the like).
+        """
         return self.results.values(variant, name)
+
+    def band(self, variant: str, name: str, kind: str = "weekly") -> Band:
+        """10/50/90% over replications, week by week, of one measure.
+
+        ``kind``: ``weekly`` (a series), ``rolling`` (its 4-week trailing mean) or ``derived``
+        (``gap``, ``recovery``).
+        """
+        stats = self.results.stats(variant, name, kind)
+        return Band(stats["p10"], stats["p50"], stats["p90"])
+
+    def median(self, variant: str, name: str, kind: str = "weekly") -> FloatArray:
+        """The weekly median over replications (see ``band``)."""
+        return self.results.stats(variant, name, kind)["p50"]
+
+    def total(self, variant: str, name: str, stat: str = "sum") -> float:
+        """A series summed over replications and weeks.
+
+        ``stat``: ``sum`` (all of it), ``rep_mean`` or ``rep_p50`` (each replication's sum over
+        the weeks, averaged over replications or their median).
+        """
+        return self.results.total(variant, name, stat)
+
+    def has(self, name: str) -> bool:
+        """True when the run recorded series ``name``."""
+        return self.results.has(name)
 
     def kpi(self, variant: str, name: str, stat: str = "mean") -> float:
         """One KPI statistic (nan when the KPI is missing)."""
@@ -172,7 +203,7 @@ class Story:
 
     def setpoint(self) -> float:
         """The thermostat's set point (°C), from the target series."""
-        return float(np.nanmedian(self.series(self.variants[0], "target")[:, -1]))
+        return float(self.median(self.variants[0], "target")[-1])
 
     def setpoint_text(self, lang: str) -> str:
         """``20 °C``."""
@@ -221,9 +252,7 @@ def _pair_up(shocks: list[Shock]) -> tuple[Shock, ...]:
 
 def rolling(x: FloatArray, window: int = ROLL_WEEKS) -> FloatArray:
     """``metrics.rolling_mean`` of each row: the trailing means the KPIs judge."""
-    rows = np.asarray(x, dtype=np.float64)
-    result: FloatArray = np.apply_along_axis(rolling_mean, -1, rows, window)
-    return result
+    return rolling_rows(x, window)
 
 
 def band(x: FloatArray) -> Band:

@@ -170,7 +170,7 @@ def hours_text(value: float, lang: str) -> str:
 def firefighting(story: Story, lang: str) -> str:
     """Hours lost to quick fixes (or to pulling the levers against each other)."""
     values = {v: story.kpi(v, "firefighting_hours") for v in story.variants}
-    paid = {v: float(np.nanmean(story.series(v, "hours_paid").sum(axis=1))) for v in values}
+    paid = {v: story.total(v, "hours_paid", "rep_mean") for v in values}
     shares = {v: values[v] / paid[v] if paid[v] > 0 else 0.0 for v in values}
     worst = max(values, key=lambda v: values[v])
     if values[worst] < 0.5:

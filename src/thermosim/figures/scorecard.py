@@ -73,9 +73,7 @@ def _alike(story: Story, kpi: str, a: float, b: float, ca: bool, cb: bool) -> bo
         scale = max(gross) if all(np.isfinite(gross)) else max(abs(a), abs(b))
         return abs(a - b) <= findings.ALIKE["operating_profit"] * scale
     if kpi == "firefighting_hours":
-        paid = np.mean(
-            [np.nansum(story.series(v, "hours_paid")) / story.reps for v in story.variants]
-        )
+        paid = np.mean([story.total(v, "hours_paid") / story.reps for v in story.variants])
         return abs(a - b) <= findings.ALIKE["firefighting_share"] * float(paid)
     return abs(a - b) <= findings.ALIKE.get(kpi, 0.0)
 

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator
 
 from thermosim.figures import findings
-from thermosim.figures.data import Band, Story, band, rolling
+from thermosim.figures.data import Band, Story
 from thermosim.figures.labels import (
     NumberFormatter,
     PercentFormatter,
@@ -94,10 +94,10 @@ def _fix_counts(story: Story, variant: str, block: int = 4) -> tuple[list[str], 
     levers = [str(x) for x in story.spec(variant).levers.repertoire]
     blocks = -(-story.weeks // block)
     counts = np.zeros((len(levers), blocks))
-    for row in story.results.interventions:
-        if row.get("variant") == variant and row.get("lever") in levers:
-            week = min(int(float(row["week"])) // block, blocks - 1)
-            counts[levers.index(str(row["lever"])), week] += 1
+    for lever, per_week in story.results.fixes(variant).items():
+        if lever in levers:
+            for week in np.flatnonzero(per_week):
+                counts[levers.index(lever), min(int(week) // block, blocks - 1)] += per_week[week]
     return levers, counts / max(story.reps, 1)
 
 
@@ -132,7 +132,7 @@ def draw_firefighting(results: SavedResults, lang: str = "en", size: str = "full
             hours_ax = fig.subplots()
         x = np.arange(story.weeks, dtype=float)[START:]
         for v in story.variants:
-            b = band(rolling(story.series(v, "hours_firefighting")))
+            b = story.band(v, "hours_firefighting", "rolling")
             b = Band(b.low[START:], b.mid[START:], b.high[START:])
             draw_band(hours_ax, x, b, story.looks[v], story.label(v, lang))
         week_axis(hours_ax, story.weeks, lang, narrow=size == "half" or bool(fixers))
@@ -224,9 +224,7 @@ def draw_team_health(results: SavedResults, lang: str = "en", size: str = "full"
         x = np.arange(story.weeks, dtype=float)
         for ax, (series, heading) in zip(grid, panels, strict=True):
             for v in story.variants:
-                draw_band(
-                    ax, x, band(story.series(v, series)), story.looks[v], story.label(v, lang)
-                )
+                draw_band(ax, x, story.band(v, series), story.looks[v], story.label(v, lang))
             words = text(heading if full else heading + ".short", lang)
             _heading(ax, words, 3.6 if full else 1.6, HEADING_PT if full else HEADING_PT - 1)
             ax.yaxis.set_major_formatter(PercentFormatter(lang))
@@ -263,10 +261,9 @@ def hour_shares(story: Story) -> dict[str, dict[str, float]]:
     """Each variant's share of paid hours per use, over the whole run and all replications."""
     shares: dict[str, dict[str, float]] = {}
     for v in story.variants:
-        paid = float(np.nansum(story.series(v, "hours_paid")))
+        paid = story.total(v, "hours_paid")
         shares[v] = {
-            use: float(np.nansum(story.series(v, series))) / paid if paid > 0 else 0.0
-            for use, series, _ in USES
+            use: story.total(v, series) / paid if paid > 0 else 0.0 for use, series, _ in USES
         }
     return shares
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from thermosim.figures import findings
-from thermosim.figures.data import Band, Story, band, rolling
+from thermosim.figures.data import Band, Story
 from thermosim.figures.labels import (
     DegreeFormatter,
     EuroFormatter,
@@ -137,9 +137,9 @@ def draw_revenue_vs_target(
 def _revenue(ax: Axes, story: Story, lang: str, size: str) -> None:
     x = np.arange(story.weeks, dtype=float)[START:]
     for v in story.variants:
-        b = band(rolling(story.series(v, "revenue")))
+        b = story.band(v, "revenue", "rolling")
         draw_band(ax, x, _cut(b), story.looks[v], story.label(v, lang))
-    target = np.nanmedian(rolling(story.series(story.variants[0], "target")), axis=0)[START:]
+    target = story.median(story.variants[0], "target", "rolling")[START:]
     draw_target(ax, x, target, text("legend.target", lang))
     for v, goal in own_goals(story).items():
         ax.plot(
@@ -162,12 +162,12 @@ def own_goals(story: Story) -> dict[str, np.ndarray]:
 
     An eroding goal, or a fragmented team's volume target; kept when it differs by over 1%.
     """
-    target = np.nanmedian(story.series(story.variants[0], "target"), axis=0)
-    goals = {}
+    target = story.median(story.variants[0], "target")
+    goals: dict[str, np.ndarray] = {}
+    if not story.has("reference"):
+        return goals
     for v in story.variants:
-        if "reference" not in story.results.series[v]:
-            continue
-        goal = np.nanmedian(story.series(v, "reference"), axis=0)
+        goal = story.median(v, "reference")
         # The first reviews have no reference yet (0): they are not a goal.
         later = slice(2, None)
         if np.nanmax(np.abs(goal[later] - target[later]) / np.abs(target[later])) > 0.01:
@@ -192,19 +192,15 @@ def _temperature(axes: list[Axes], story: Story, lang: str, size: str) -> None:
     x = np.arange(story.weeks, dtype=float)
     top = axes[0]
     for v in story.variants:
-        draw_band(
-            top, x, band(story.series(v, "temperature")), story.looks[v], story.label(v, lang)
-        )
-    setpoint = np.nanmedian(story.series(story.variants[0], "target"), axis=0)
+        draw_band(top, x, story.band(v, "temperature"), story.looks[v], story.label(v, lang))
+    setpoint = story.median(story.variants[0], "target")
     draw_target(top, x, setpoint, text("legend.setpoint", lang, value=story.setpoint_text(lang)))
     top.yaxis.set_major_formatter(DegreeFormatter(lang))
     top.set_ylabel(text("axis.temperature", lang))
     if len(axes) > 1:
         heat = axes[1]
         for v in story.variants:
-            draw_band(
-                heat, x, band(story.series(v, "heater")), story.looks[v], story.label(v, lang)
-            )
+            draw_band(heat, x, story.band(v, "heater"), story.looks[v], story.label(v, lang))
         heat.set_ylim(0, 1.05)
         heat.yaxis.set_major_formatter(PercentFormatter(lang))
         heat.set_yticks([0, 0.5, 1.0])
@@ -238,11 +234,10 @@ def draw_cumulative_gap(
         ends: dict[str, float] = {}
         totals = []
         for v in story.variants:
-            gap = np.cumsum(story.series(v, "revenue") - story.series(v, "target"), axis=1)
-            b = band(gap)
+            b = story.band(v, "gap", "derived")  # cumulative revenue minus cumulative target
             draw_band(plot, x, b, story.looks[v], story.label(v, lang))
             ends[v] = float(b.mid[-1])
-            totals.append(float(np.nanmedian(story.series(v, "target").sum(axis=1))))
+            totals.append(story.total(v, "target", "rep_p50"))
         on_target = text("legend.on_target", lang)
         draw_target(plot, np.array([0.0, story.weeks]), np.zeros(2), on_target)
         week_axis(plot, story.weeks, lang, size == "half")
@@ -312,17 +307,15 @@ def draw_recovery(
 
 
 def _recovery_series(story: Story, v: str, week: float) -> tuple[np.ndarray, Band]:
+    # The band: each run's 4-week revenue / 4-week target (thermostat: temperature minus set
+    # point). The line is the KPI's own measure (metrics.ensemble_recovery): the median over
+    # runs of the 4-week mean, against the median 4-week target.
+    target = story.median(v, "target", "rolling")
     if story.sales:
-        revenue, target = story.series(v, "revenue"), story.series(v, "target")
-        ratio = rolling(revenue) / np.where(rolling(target) == 0, np.nan, rolling(target))
-        # The line is the KPI's own measure (metrics.ensemble_recovery): the median over runs
-        # of the 4-week mean, against the median 4-week target.
-        mid = np.nanmedian(rolling(revenue), axis=0) / np.nanmedian(rolling(target), axis=0)
+        mid = story.median(v, "revenue", "rolling") / target
     else:
-        temperature, target = story.series(v, "temperature"), story.series(v, "target")
-        ratio = rolling(temperature) - rolling(target)
-        mid = np.nanmedian(rolling(temperature), axis=0) - np.nanmedian(rolling(target), axis=0)
-    b = band(ratio)
+        mid = story.median(v, "temperature", "rolling") - target
+    b = story.band(v, "recovery", "derived")
     return np.arange(story.weeks, dtype=float) - week, Band(b.low, mid, b.high)
 
 
