@@ -95,12 +95,12 @@ def test_a_file_in_place_of_the_results_folder_exits_2_and_is_kept(tmp_path: Pat
 def test_an_internal_error_is_one_line_without_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import thermosim.cli as cli
+    import thermosim.cli.run as cli_run
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(cli, "run_and_write", broken)
+    monkeypatch.setattr(cli_run, "run_and_write", broken)
     code, output = run("baseline", "--out", str(tmp_path))
     assert code == 1
     assert "internal error: ZeroDivisionError: boom" in output

@@ -344,10 +344,10 @@ def test_a_damaged_summary_is_exit_2_naming_it(
 def test_workers_beyond_the_usable_cores_are_capped_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import thermosim.cli as cli
+    import thermosim.cli.app as cli_app
 
     monkeypatch.setattr(experiment_module, "default_workers", lambda: 1)
-    monkeypatch.setattr(cli, "default_workers", lambda: 1)
+    monkeypatch.setattr(cli_app, "default_workers", lambda: 1)
     assert usable_workers(64) == 1 and usable_workers(1) == 1
     args = ["run", "baseline", "--reps", "2", "--set", "horizon_weeks=10", "--no-figures"]
     result = CliRunner().invoke(main, [*args, "--workers", "8", "--out", str(tmp_path)])
