@@ -132,3 +132,13 @@ def race(out: Path, name: str, who: str, times: int) -> dict[str, object]:
 if __name__ == "__main__":
     where, folder, racer, count = sys.argv[1:5]
     print(json.dumps(race(Path(where), folder, racer, int(count))))
+
+
+def reports_slowly(index: int) -> int:
+    """A task that takes ~0.9 s and says how far it is, in tenths (for progress tests)."""
+    from thermosim.workers import report
+
+    for tenth in range(1, 10):
+        time.sleep(0.1)
+        report(tenth / 10)
+    return index

@@ -226,8 +226,8 @@ def test_progress_line_counts_replications_and_time_left() -> None:
     progress(2, 4)  # 20 s for two: 20 s left
     progress.close()
     lines = stream.getvalue().split("\r")
-    assert "1/4 replications, 0:10 elapsed, 0:30 left" in lines[1]
-    assert "2/4 replications, 0:20 elapsed, 0:20 left" in lines[2]
+    assert "1/4 replications, 0.1/s, 0:10 elapsed, 0:30 left" in lines[1]
+    assert "2/4 replications, 0.1/s, 0:20 elapsed, 0:20 left" in lines[2]
     assert stream.getvalue().endswith("\n")
 
 

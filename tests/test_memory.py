@@ -154,7 +154,7 @@ def test_replications_are_consumed_in_order_whatever_order_they_finish_in(
         def __exit__(self, *_: object) -> None:
             return None
 
-        def map(self, n: int, done: Any) -> None:
+        def map(self, n: int, done: Any, partial: Any = None) -> None:
             for index in reversed(range(n)):
                 done(index, self.job(index))
 

@@ -7,6 +7,7 @@ here: the command line decides where the text goes.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -88,19 +89,28 @@ class Progress:
         self.now = now
         self.started = now()
         self.shown = False
+        self.width = 0
 
-    def __call__(self, done: int, total: int) -> None:
-        """Show ``done`` of ``total`` replications with elapsed and remaining time."""
+    def __call__(self, done: float, total: int, note: str = "") -> None:
+        """Show ``done`` of ``total`` replications, their rate, elapsed and remaining time.
+
+        ``done`` may be a fraction (replications under way count their share); ``note`` adds
+        what else is counted (a sweep's cells).
+        """
         elapsed = self.now() - self.started
         left = elapsed / done * (total - done) if done else 0.0
+        rate = done / elapsed if elapsed > 0 else 0.0
         bar_width = 24
-        filled = round(bar_width * done / total) if total else bar_width
+        filled = min(bar_width, int(bar_width * done / total)) if total else bar_width
         bar = "#" * filled + "-" * (bar_width - filled)
-        self.stream.write(
-            f"\r{self.label} [{bar}] {done}/{total} replications, "
-            f"{clock(elapsed)} elapsed, {clock(left)} left "
+        line = (
+            f"{self.label} [{bar}] {math.floor(done)}/{total} replications{note}, "
+            f"{rate:.1f}/s, {clock(elapsed)} elapsed, {clock(left)} left"
         )
+        # Blanks over what a longer previous line left behind.
+        self.stream.write(f"\r{line.ljust(self.width)}")
         self.stream.flush()
+        self.width = len(line)
         self.shown = True
 
     def close(self) -> None:

@@ -24,9 +24,11 @@ from thermosim.config.scenario import Scenario
 from thermosim.engine import Run, simulate
 from thermosim.errors import ThermosimError
 from thermosim.plant.registry import plant_spec
-from thermosim.workers import Workers
+from thermosim.workers import Workers, report, reporting
 
-ProgressCallback = Callable[[int, int], None]
+# Called with (replications done, total); done counts the running ones' share, so it may be
+# a fraction and moves within long replications.
+ProgressCallback = Callable[[float, int], None]
 # Called with each replication's index and its runs (every variant, in scenario order).
 ReplicationCallback = Callable[[int, list[Run]], None]
 
@@ -60,8 +62,23 @@ def recovery_shock_weeks(scenario: Scenario) -> list[float]:
 
 
 def _replication(scenario: Scenario, seed: int, replication: int) -> list[Run]:
-    """Every variant of one replication (module level, so spawn workers can import it)."""
-    return [simulate(scenario, v.name, seed, replication) for v in scenario.variants]
+    """Every variant of one replication (module level, so spawn workers can import it).
+
+    Reports how far it is (``workers.report``) as each week is booked.
+    """
+    runs = []
+    count = len(scenario.variants)
+    for i, variant in enumerate(scenario.variants):
+
+        def on_week(weeks: int, of: int, i: int = i) -> None:
+            report((i + weeks / of) / count)
+
+        runs.append(simulate(scenario, variant.name, seed, replication, on_week))
+    return runs
+
+
+def _within(progress: ProgressCallback, done: int, total: int, fraction: float) -> None:
+    progress(done + fraction, total)
 
 
 def default_workers() -> int:
@@ -93,32 +110,45 @@ def each_replication(
 
     With workers, a replication that finishes before an earlier one waits until that one is
     consumed: at most the tasks in flight (``workers x workers.IN_FLIGHT``) are held at once.
-    ``progress`` hears of every finished replication as it finishes.
+    ``progress`` hears of every finished replication as it finishes, and of the running
+    ones' share every ``workers.REPORT_EVERY_S`` or so (a long replication moves it).
     """
     if workers == 1 or replications == 1:
         for r in range(replications):
-            consume(r, _replication(scenario, seed, r))
+            if progress is None:
+                runs = _replication(scenario, seed, r)
+            else:
+                with reporting(functools.partial(_within, progress, r, replications)):
+                    runs = _replication(scenario, seed, r)
+            consume(r, runs)
             if progress is not None:
                 progress(r + 1, replications)
         return
     waiting: dict[int, list[Run]] = {}
+    running: dict[int, float] = {}  # the share done of each replication still running
     following = finished = 0
 
     def done(r: int, runs: list[Run]) -> None:
         nonlocal following, finished
         waiting[r] = runs
+        running.pop(r, None)
         while following in waiting:
             consume(following, waiting.pop(following))
             following += 1
         finished += 1
         if progress is not None:
-            progress(finished, replications)
+            progress(finished + sum(running.values()), replications)
+
+    def partial(r: int, fraction: float) -> None:
+        running[r] = fraction
+        if progress is not None:
+            progress(finished + sum(running.values()), replications)
 
     # Each worker gets the scenario once; the parent alone reacts to Ctrl-C, SIGTERM and
     # SIGHUP, and leaves no worker running (see thermosim.workers).
     job = functools.partial(_replication, scenario, seed)
     with Workers(job, min(workers, replications)) as pool:
-        pool.map(replications, done)
+        pool.map(replications, done, partial)
 
 
 class Tally:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from thermosim.atomic import discard, same_folder, staging_name, swap_in
 from thermosim.config.loader import load_scenario
@@ -45,7 +45,14 @@ from thermosim.workers import Workers
 
 T = TypeVar("T")
 KpiTable = dict[str, dict[str, dict[str, float]]]  # {variant: {kpi: {mean, p10, p50, p90}}}
-Progress = Callable[[int, int], None]
+
+
+class Progress(Protocol):
+    """Told (replications done, in all, and the cells done as a note) as cells finish."""
+
+    def __call__(self, done: float, total: int, note: str = ..., /) -> None: ...
+
+
 # Runs job(0..n-1) and calls done(i, result) as each finishes: a process pool or Dask.
 Mapper = Callable[[Callable[[int], Any], int, Callable[[int, Any], None]], None]
 STATS = ("mean", "p10", "p50", "p90")
@@ -180,7 +187,8 @@ def run_cells(
     def done(index: int, kpis: KpiTable) -> None:
         found[index] = kpis
         if progress is not None:
-            progress(len(found) * reps, len(cells) * reps)
+            note = f" ({len(found)}/{len(cells)} cells)"
+            progress(len(found) * reps, len(cells) * reps, note)
 
     mapper(job, len(cells), done)
     return [found[i] for i in range(len(cells))]
