@@ -353,3 +353,21 @@ def test_the_deck_gains_the_waterfall_slide_with_its_notes(
     assert len(waterfall) == 1
     assert "the lever menu contributes" in waterfall[0] or "perception contributes" in waterfall[0]
     assert "open loop" in waterfall[0]
+
+
+def test_explain_keeps_kpis_not_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Memory of explain grows with weeks, not replications x rungs: the runs are dropped.
+    import thermosim.explain as explain_module
+    from thermosim.experiment import Experiment, run_experiment
+
+    made: list[Experiment] = []
+
+    def spy(*args: object, **kwargs: object) -> Experiment:
+        made.append(run_experiment(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(explain_module, "run_experiment", spy)
+    explanation = explain(short("baseline"), replications=2, workers=1)
+    assert len(made) == 1 and made[0].runs == {}
+    assert all(len(kpis) == 2 for kpis in made[0].per_replication.values())
+    assert explanation.replications == 2

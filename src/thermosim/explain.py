@@ -384,7 +384,10 @@ def explain(
             f"a rung between '{first.name}' and '{last.name}' is not a valid variant", [str(exc)]
         ) from None
     ladder_scenario = scenario.model_copy(update={"variants": variants})
-    experiment = run_experiment(ladder_scenario, replications, seed, workers, progress)
+    # Only the KPIs are needed: the runs are not kept (memory stays flat in replications).
+    experiment = run_experiment(
+        ladder_scenario, replications, seed, workers, progress, keep_runs=False
+    )
     per_rep = experiment.per_replication
     kpis = tuple(k for k in HEADLINE[scenario.plant.kind] if k in per_rep[START_RUNG][0])
 
