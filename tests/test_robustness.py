@@ -135,6 +135,65 @@ def test_a_stop_at_any_step_of_the_swap_leaves_old_or_new_and_nothing_hidden(
     assert fault.calls <= 6, "the rollback retried without end"
 
 
+KILLED_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from thermosim import atomic
+def die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)  # no handler, no finally: as a power cut
+real, calls = os.replace, 0
+def replace(src, dst):
+    global calls
+    calls += 1
+    if calls > 1:
+        die()
+    real(src, dst)
+if sys.argv[3] == "1":
+    os.replace = replace  # killed after moving the old folder aside
+else:
+    atomic.discard = die  # killed after both renames, before removing the old folder
+atomic.swap_in(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="SIGKILL of a child process")
+@pytest.mark.parametrize("renames", [1, 2], ids=["after-the-first-rename", "before-the-discard"])
+def test_a_swap_killed_outright_is_put_right_by_the_next_one(tmp_path: Path, renames: int) -> None:
+    target = folder_with(tmp_path / "scenario", **OLD)
+    staging = folder_with(atomic.staging_name(target, "partial"), **NEW)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_SWAP, str(staging), str(target), str(renames)],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    old = [p for p in tmp_path.iterdir() if p.name.startswith(".scenario.old-")]
+    assert len(old) == 1, "the kill did not land between the renames"
+    # What the next swap finds first: the previous folder back under its name (the name was
+    # empty), or the finished swap's new folder kept and the old one removed.
+    assert atomic.recover_killed_swap(target) == (old[0] if renames == 1 else None)
+    assert snapshot(target) == (_bytes(OLD) if renames == 1 else _bytes(NEW))
+    assert not old[0].exists()
+    # And a whole swap afterwards leaves nothing hidden behind.
+    again = folder_with(atomic.staging_name(target, "partial"), **NEW)
+    atomic.swap_in(again, target)
+    assert snapshot(target) == _bytes(NEW)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".scenario.old")] == []
+
+
+def test_the_next_swap_recovers_a_hidden_old_folder_itself(tmp_path: Path) -> None:
+    target = tmp_path / "scenario"
+    old = folder_with(atomic.staging_name(target, "old"), **OLD)  # as a killed swap leaves it
+    staging = folder_with(atomic.staging_name(target, "partial"), **NEW)
+    atomic.swap_in(staging, target)
+    assert snapshot(target) == _bytes(NEW) and not old.exists()
+    assert hidden(tmp_path) == []
+
+
+def _bytes(files: dict[str, str]) -> dict[str, bytes]:
+    return {name: text.encode() for name, text in files.items()}
+
+
 def test_write_results_stopped_at_any_rename_says_truthfully_what_is_there(
     experiment: Experiment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -173,10 +173,38 @@ def _put_back(target: Path, retired: Path) -> None:
     ) from failure
 
 
+def _leftovers(target: Path) -> list[Path]:
+    """Old folders of ``target`` moved aside by swaps that were killed (newest first)."""
+    prefix = f".{target.name}.old-"
+    try:
+        found = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: os.lstat(p).st_mtime_ns, reverse=True)
+
+
+def recover_killed_swap(target: Path) -> Path | None:
+    """Undo what a swap killed outright (SIGKILL, a power cut) left; call under the lock.
+
+    Such a swap can leave the old folder under its hidden ``.old`` name: with the name empty,
+    the newest one is the previous folder and goes back under the name; with the name taken,
+    the swap had finished and the old ones are removed. Returns the folder put back, if any.
+    """
+    leftovers = _leftovers(target)
+    restored = None
+    if leftovers and not os.path.lexists(target):
+        restored = leftovers.pop(0)
+        os.replace(restored, target)
+    for old in leftovers:
+        discard(old)
+    return restored
+
+
 def swap_in(staging: Path, target: Path) -> None:
     """Replace ``target`` (if any) by the complete folder ``staging``.
 
-    Under the lock of ``target``, with stop signals held: the old folder (or link) is renamed
+    Under the lock of ``target``, with stop signals held: what a killed swap left is put right
+    first (``recover_killed_swap``); then the old folder (or link) is renamed
     to a hidden ``.<name>.old-XXXX``, ``staging`` to ``target``, and the old one removed. On any
     exception at any step, the old one is renamed back unless ``staging`` is already complete
     under the name, in which case the old one is removed: either way the name holds a
@@ -196,6 +224,7 @@ def swap_in(staging: Path, target: Path) -> None:
     retired = staging_name(target, "old")
     try:
         with swap_lock(target), signals_held():
+            recover_killed_swap(target)
             try:
                 if os.path.lexists(target):
                     os.replace(target, retired)
@@ -255,6 +284,7 @@ __all__ = [
     "LOCK_WAIT_S",
     "check_writable",
     "discard",
+    "recover_killed_swap",
     "same_folder",
     "staging_name",
     "swap_in",
