@@ -117,6 +117,28 @@ def test_interrupted_sweep_keeps_the_previous_folder(
     assert [p.name for p in folder.parent.iterdir()] == ["sweep"]  # no staging folder left
 
 
+def test_a_run_of_the_scenario_keeps_its_sweep(tmp_path: Path) -> None:
+    # The sweep is its own, long experiment: `run` replacing the results folder must not lose it.
+    folder = _sweep(tmp_path, "--workers", "1")
+    before = _files(folder)
+    (folder / "elsewhere").symlink_to(tmp_path)  # a planted link: neither followed nor copied
+    run = ["run", "baseline", "--set", "horizon_weeks=20", "--reps", "2", "--no-figures"]
+    result = CliRunner().invoke(main, [*run, "--out", str(tmp_path), "-q", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "baseline" / "kpis.json").is_file()
+    assert _files(folder) == before
+    assert not (folder / "elsewhere").exists()
+
+
+def test_the_studies_a_run_keeps_are_the_folders_sweep_writes() -> None:
+    from thermosim.results import STUDIES
+    from thermosim.sweep import run as run_module
+    from thermosim.sweep import sensitivity
+
+    written = {run_module.SWEEP_FOLDER, sensitivity.SENSITIVITY_FOLDER}
+    assert written == set(STUDIES)
+
+
 def test_sensitivity_writes_indices(tmp_path: Path) -> None:
     args = ["sweep", "baseline", "--set", "horizon_weeks=20", "--reps", "2", "--sensitivity"]
     args += ["--vary", "variants.1.policy.gain=0.5..4", "--vary", "variants.*.perception.noise"]

@@ -83,6 +83,29 @@ def _carry_explanation(target: Path, staging: Path, new_hash: str) -> None:
             shutil.copy2(picture, figures / picture.name)
 
 
+# What `thermosim sweep` writes into a results folder (sweep/run.py writes these names).
+SWEEP_FOLDER, SENSITIVITY_FOLDER = "sweep", "sensitivity"
+STUDIES = (SWEEP_FOLDER, SENSITIVITY_FOLDER)
+
+
+def _carry_studies(target: Path, staging: Path) -> None:
+    """Keep the sweeps and sensitivity studies made of this scenario.
+
+    Each is its own experiment, minutes long, and says in its own manifest what it ran (the
+    scenario, the overrides, the seeds), so a new run of the scenario does not make it wrong:
+    a run replacing the folder copies them over instead of losing them. Links are not
+    followed or copied.
+    """
+    for study in STUDIES:
+        found = target / study
+        if found.is_dir() and not found.is_symlink():
+            shutil.copytree(found, staging / study, ignore=_links)
+
+
+def _links(folder: str, names: list[str]) -> list[str]:
+    return [name for name in names if os.path.islink(os.path.join(folder, name))]
+
+
 def _versions() -> dict[str, str]:
     found = {}
     for name in LIBRARIES:
@@ -255,6 +278,7 @@ def _staged(
         _write_json(staging / "kpis.json", experiment.kpis)
         _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
         _carry_explanation(target, staging, hash_of(scenario))
+        _carry_studies(target, staging)
         if before_swap is not None:
             before_swap(staging)
         swap_in(staging, target)

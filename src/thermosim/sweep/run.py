@@ -30,6 +30,7 @@ from thermosim.errors import ResultsError
 from thermosim.experiment import run_experiment
 from thermosim.interrupts import Interrupted
 from thermosim.metrics import KPIS
+from thermosim.results import SWEEP_FOLDER
 from thermosim.sweep.grid import (
     MAX_CELLS,
     Axis,
@@ -390,10 +391,10 @@ def write_sweep(
         write_json(staging / "sweep.json", data)
         write_json(
             staging / "manifest.json",
-            manifest(plan, "sweep", ["sweep.csv", "sweep.json"], len(data["cells"])),
+            manifest(plan, SWEEP_FOLDER, ["sweep.csv", "sweep.json"], len(data["cells"])),
         )
 
-    return write_folder(out, plan.scenario.name, "sweep", fill, before_swap)
+    return write_folder(out, plan.scenario.name, SWEEP_FOLDER, fill, before_swap)
 
 
 __all__ = [

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from thermosim.results import SENSITIVITY_FOLDER
 from thermosim.sweep.grid import Cell, cell_key, cell_overrides, cell_seed
 from thermosim.sweep.run import (
     Mapper,
@@ -182,11 +183,12 @@ def run_sensitivity(
         write_json(staging / "sensitivity.json", data)
         files = ["sensitivity.csv", "sensitivity.json"]
         write_json(
-            staging / "manifest.json", manifest(plan, "sensitivity", files, found["evaluations"])
+            staging / "manifest.json",
+            manifest(plan, SENSITIVITY_FOLDER, files, found["evaluations"]),
         )
 
     before = None if draw is None else (lambda folder: draw(folder, data))
-    return write_folder(out, plan.scenario.name, "sensitivity", fill, before), data
+    return write_folder(out, plan.scenario.name, SENSITIVITY_FOLDER, fill, before), data
 
 
 __all__ = ["METHODS", "base_samples", "run_sensitivity", "study"]
