@@ -373,3 +373,25 @@ def test_the_library_caps_workers_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(experiment_module, "each_replication", spy)
     thermosim.run_experiment(_scenario(), 1, 1, workers=64)
     assert asked == [1]
+
+
+@pytest.mark.parametrize("gaps", ["none", "some", "a whole week"])
+def test_weekly_percentiles_are_nanpercentile_to_the_bit(gaps: str) -> None:
+    # The fast path (vectorised where a week has no missing value) must not change a number.
+    import warnings
+
+    from thermosim.summary import weekly_stats
+
+    rng = np.random.default_rng(7)
+    x = np.round(rng.normal(5e4, 2e4, size=(37, 130)), 1)  # rounded: ties, as in real series
+    if gaps != "none":
+        x[rng.random(x.shape) < 0.1] = np.nan
+    if gaps == "a whole week":
+        x[:, 3] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanpercentile(x, [10, 50, 90], axis=0)
+    stats = weekly_stats(x)
+    found = np.stack([stats["p10"], stats["p50"], stats["p90"]])
+    assert found.tobytes() == expected.tobytes()
+    assert np.isnan(found[:, 3]).all() == (gaps == "a whole week")

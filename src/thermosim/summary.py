@@ -129,9 +129,27 @@ def weekly_stats(x: FloatArray) -> Stats:
     """Mean and 10/50/90% over replications (axis 0), week by week; all-missing weeks: nan."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a week without any value: nan
-        p10, p50, p90 = np.nanpercentile(x, [10, 50, 90], axis=0)
+        p10, p50, p90 = _percentiles(x, [10, 50, 90])
         mean = np.nanmean(x, axis=0)
     return {"mean": mean, "p10": p10, "p50": p50, "p90": p90}
+
+
+def _percentiles(x: FloatArray, q: list[float]) -> FloatArray:
+    """``np.nanpercentile(x, q, axis=0)``, the same numbers, in a fraction of the time.
+
+    With a missing value anywhere, nanpercentile works column by column in Python (thousands
+    of calls for a run's series); the columns without one take numpy's vectorised percentile,
+    which is the same linear interpolation, and only the others the slow path.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        return np.asarray(np.nanpercentile(x, q, axis=0))
+    gaps = np.isnan(x).any(axis=0)
+    found = np.empty((len(q), x.shape[1]))
+    found[:, ~gaps] = np.percentile(x[:, ~gaps], q, axis=0)
+    if gaps.any():
+        found[:, gaps] = np.nanpercentile(x[:, gaps], q, axis=0)
+    return found
 
 
 def totals(x: FloatArray) -> dict[str, float]:
