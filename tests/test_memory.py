@@ -11,6 +11,7 @@ held in memory gives; the summary is what the full series give; a folder without
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -31,6 +32,7 @@ from thermosim.cli import main
 from thermosim.config.scenario import Scenario
 from thermosim.engine import Run
 from thermosim.experiment import Experiment, each_replication, usable_workers
+from thermosim.plant.registry import plant_spec
 from thermosim.results import FILES, WRITTEN, run_and_write, write_results
 from thermosim.saved import DamagedResultsError, read_results
 from thermosim.saved_table import SeriesTable
@@ -137,6 +139,28 @@ def test_one_and_two_workers_stream_identical_files(
     _, two = run_and_write(scenario, tmp_path / "two", 4, 3, workers=2)
     for name in WRITTEN:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_with_workers_the_parent_formats_no_rows_and_computes_no_kpis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parent receives every replication: the CSV rows and KPIs are made in the workers
+    # (spawned, so they do not see these patches), or it would be the bottleneck.
+    monkeypatch.setattr(experiment_module, "default_workers", lambda: 2)
+    scenario = thermosim.load_scenario("lost-key-account", ["horizon_weeks=30"])
+    _, reference = run_and_write(scenario, tmp_path / "one", 4, 3, workers=1)
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("done in the parent")
+
+    monkeypatch.setattr(stream, "_texts", not_here)
+    spec = dataclasses.replace(plant_spec(scenario.plant.kind), kpis=not_here)
+    monkeypatch.setattr(experiment_module, "plant_spec", lambda kind: spec)
+    _, folder = run_and_write(scenario, tmp_path / "two", 4, 3, workers=2)
+    for name in ("timeseries.csv", "interventions.csv", "kpis.json"):
+        assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
+    with pytest.raises(AssertionError, match="done in the parent"):  # the patches do bite
+        run_and_write(scenario, tmp_path / "three", 2, 3, workers=1)
 
 
 def test_replications_are_consumed_in_order_whatever_order_they_finish_in(

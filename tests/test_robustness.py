@@ -40,6 +40,7 @@ from robustness_helpers import (
     wait_until_gone,
 )
 from thermosim import atomic, cli
+from thermosim.cli import run as cli_run
 from thermosim.errors import ResultsError, ThermosimError
 from thermosim.experiment import Experiment
 from thermosim.figures import render
@@ -489,7 +490,7 @@ def test_a_bad_out_is_refused_with_exit_2_before_simulating(
     def must_not_run(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("simulated before checking --out")
 
-    monkeypatch.setattr(cli, "run_and_write", must_not_run)
+    monkeypatch.setattr(cli_run, "run_and_write", must_not_run)
     for label, out, words in bad_outs(tmp_path):
         outcome = CliRunner().invoke(cli.main, ["run", "baseline", "--out", str(out)])
         assert outcome.exit_code == 2, (label, outcome.output)

@@ -29,8 +29,33 @@ from thermosim.workers import Workers, report, reporting
 # Called with (replications done, total); done counts the running ones' share, so it may be
 # a fraction and moves within long replications.
 ProgressCallback = Callable[[float, int], None]
-# Called with each replication's index and its runs (every variant, in scenario order).
-ReplicationCallback = Callable[[int, list[Run]], None]
+# Made of one replication's runs in the process that ran them (picklable, module level).
+Prepare = Callable[[list[Run]], object]
+
+
+@dataclass(frozen=True)
+class Replication:
+    """One replication as it arrives from the process that ran it.
+
+    Attributes
+    ----------
+    runs
+        Every variant's run, in scenario order (the same random numbers for each).
+    kpis
+        Each run's KPIs, worked out beside it (in the worker, so the parent, which receives
+        every replication, does not become the bottleneck).
+    prepared
+        What the caller's ``prepare`` made of the runs there (the results folder's rows as
+        text), or None.
+    """
+
+    runs: list[Run]
+    kpis: list[dict[str, float]]
+    prepared: object = None
+
+
+# Called with each replication's index and the replication, in replication order.
+ReplicationCallback = Callable[[int, Replication], None]
 
 
 @dataclass(frozen=True)
@@ -61,7 +86,9 @@ def recovery_shock_weeks(scenario: Scenario) -> list[float]:
     return [s.week for s in scenario.shocks if s.kind != "seasonality"]
 
 
-def _replication(scenario: Scenario, seed: int, replication: int) -> list[Run]:
+def _replication(
+    scenario: Scenario, seed: int, prepare: Prepare | None, replication: int
+) -> Replication:
     """Every variant of one replication (module level, so spawn workers can import it).
 
     Reports how far it is (``workers.report``) as each week is booked.
@@ -74,7 +101,10 @@ def _replication(scenario: Scenario, seed: int, replication: int) -> list[Run]:
             report((i + weeks / of) / count)
 
         runs.append(simulate(scenario, variant.name, seed, replication, on_week))
-    return runs
+    kpis = plant_spec(scenario.plant.kind).kpis
+    return Replication(
+        runs, [kpis(run.series) for run in runs], None if prepare is None else prepare(runs)
+    )
 
 
 def _within(progress: ProgressCallback, done: int, total: int, fraction: float) -> None:
@@ -105,8 +135,12 @@ def each_replication(
     workers: int,
     consume: ReplicationCallback,
     progress: ProgressCallback | None = None,
+    prepare: Prepare | None = None,
 ) -> None:
     """Run replications ``0..replications-1``; hand each to ``consume`` in replication order.
+
+    ``prepare`` (picklable) runs beside the simulation, in the worker, on each replication's
+    runs; ``consume`` finds its result in ``Replication.prepared``.
 
     With workers, a replication that finishes before an earlier one waits until that one is
     consumed: at most the tasks in flight (``workers x workers.IN_FLIGHT``) are held at once.
@@ -116,21 +150,21 @@ def each_replication(
     if workers == 1 or replications == 1:
         for r in range(replications):
             if progress is None:
-                runs = _replication(scenario, seed, r)
+                made = _replication(scenario, seed, prepare, r)
             else:
                 with reporting(functools.partial(_within, progress, r, replications)):
-                    runs = _replication(scenario, seed, r)
-            consume(r, runs)
+                    made = _replication(scenario, seed, prepare, r)
+            consume(r, made)
             if progress is not None:
                 progress(r + 1, replications)
         return
-    waiting: dict[int, list[Run]] = {}
+    waiting: dict[int, Replication] = {}
     running: dict[int, float] = {}  # the share done of each replication still running
     following = finished = 0
 
-    def done(r: int, runs: list[Run]) -> None:
+    def done(r: int, made: Replication) -> None:
         nonlocal following, finished
-        waiting[r] = runs
+        waiting[r] = made
         running.pop(r, None)
         while following in waiting:
             consume(following, waiting.pop(following))
@@ -146,7 +180,7 @@ def each_replication(
 
     # Each worker gets the scenario once; the parent alone reacts to Ctrl-C, SIGTERM and
     # SIGHUP, and leaves no worker running (see thermosim.workers).
-    job = functools.partial(_replication, scenario, seed)
+    job = functools.partial(_replication, scenario, seed, prepare)
     with Workers(job, min(workers, replications)) as pool:
         pool.map(replications, done, partial)
 
@@ -168,11 +202,11 @@ class Tally:
         self.responses: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # primary, target
         self.count = 0
 
-    def add(self, runs: list[Run]) -> None:
-        """The next replication's runs (every variant)."""
+    def add(self, made: Replication) -> None:
+        """The next replication (every variant's run and KPIs)."""
         primary = self.spec.primary_series
-        for run in runs:
-            self.per_rep[run.variant].append(self.spec.kpis(run.series))
+        for run, kpis in zip(made.runs, made.kpis, strict=True):
+            self.per_rep[run.variant].append(kpis)
             if run.variant not in self.responses:
                 shape = (self.replications, len(run.series[primary]))
                 self.responses[run.variant] = (np.empty(shape), np.empty(shape))
@@ -210,6 +244,7 @@ def run_experiment(
     *,
     each: ReplicationCallback | None = None,
     keep_runs: bool = True,
+    prepare: Prepare | None = None,
 ) -> Experiment:
     """Run every variant of ``scenario`` for ``replications`` replications.
 
@@ -227,11 +262,13 @@ def run_experiment(
     progress
         Called with (replications done, total) as they finish.
     each
-        Called with each replication's index and runs, in replication order, as they arrive
-        (the results folder streams them to its files).
+        Called with each replication's index and ``Replication``, in replication order, as
+        they arrive (the results folder streams them to its files).
     keep_runs
         Keep every run in ``Experiment.runs`` (memory grows with replications x weeks x
         series); False keeps only what the KPIs need.
+    prepare
+        Made of each replication's runs where they ran (see ``each_replication``).
 
     Returns
     -------
@@ -245,18 +282,19 @@ def run_experiment(
         raise ThermosimError(f"workers must be at least 1, got {workers}")
     tally = Tally(scenario, seed, n, keep_runs)
 
-    def consume(r: int, runs: list[Run]) -> None:
-        tally.add(runs)
+    def consume(r: int, made: Replication) -> None:
+        tally.add(made)
         if each is not None:
-            each(r, runs)
+            each(r, made)
 
-    each_replication(scenario, seed, n, usable_workers(workers), consume, progress)
+    each_replication(scenario, seed, n, usable_workers(workers), consume, progress, prepare)
     return tally.experiment()
 
 
 def summarize(scenario: Scenario, seed: int, replications: list[list[Run]]) -> Experiment:
     """Compute per-replication KPIs, their summary, and recovery on the median response."""
     tally = Tally(scenario, seed, len(replications), keep_runs=True)
+    kpis = plant_spec(scenario.plant.kind).kpis
     for runs in replications:
-        tally.add(runs)
+        tally.add(Replication(runs, [kpis(run.series) for run in runs]))
     return tally.experiment()

@@ -13,6 +13,7 @@ writer. Files are UTF-8 with ``\\n`` line ends on every platform.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -21,14 +22,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from thermosim.atomic import discard, same_folder, staging_name, swap_in
 from thermosim.config.scenario import Scenario
 from thermosim.errors import ResultsError as ResultsError  # readers import it from here too
-from thermosim.experiment import Experiment, ProgressCallback, run_experiment
+from thermosim.experiment import Experiment, ProgressCallback, Replication, run_experiment
 from thermosim.interrupts import Interrupted
-from thermosim.stream import StreamWriter, number_text
+from thermosim.stream import Rows, StreamWriter, number_text, rows_text
 from thermosim.summary import FILE as SUMMARY_FILE
 
 # Every results folder has these; a folder written before summary.json existed lacks it, so
@@ -246,13 +247,24 @@ def run_and_write(
         _write_json(staging / "manifest.json", _manifest(scenario, seed, n))
         with StreamWriter(staging, scenario, n) as writer:
             experiment = run_experiment(
-                scenario, n, seed, workers, progress, each=writer.add, keep_runs=False
+                scenario,
+                n,
+                seed,
+                workers,
+                progress,
+                each=functools.partial(_stream_into, writer),
+                keep_runs=False,
+                prepare=rows_text,  # the CSV rows are made in the workers, beside the runs
             )
             writer.finish()
         return experiment
 
     experiment = _staged(scenario, out_dir, fill, before_swap)
     return experiment, out_dir / scenario.name
+
+
+def _stream_into(writer: StreamWriter, replication: int, made: Replication) -> None:
+    writer.add(replication, made.runs, cast(Rows, made.prepared))
 
 
 def _staged(

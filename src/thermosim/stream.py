@@ -53,6 +53,41 @@ def _texts(values: np.ndarray) -> list[str]:
     return [number_text(x) for x in floats.tolist()]
 
 
+# {variant: (its rows of timeseries.csv, its rows of interventions.csv)} of one replication.
+Rows = dict[str, tuple[str, str]]
+
+
+def rows_text(runs: Sequence[Run]) -> Rows:
+    """Each run's rows of timeseries.csv and interventions.csv, as the files hold them.
+
+    A function of the runs alone, so a worker process can make them beside the runs and the
+    parent, which writes every replication, only copies text.
+    """
+    found = {}
+    for run in runs:
+        names = list(run.series)
+        columns = [_texts(run.series[n]) for n in names]
+        rep, variant = str(run.replication), run.variant
+        series, actions = io.StringIO(), io.StringIO()
+        csv.writer(series, lineterminator="\n").writerows(
+            [variant, rep, str(week), *cells]
+            for week, cells in enumerate(zip(*columns, strict=True))
+        )
+        csv.writer(actions, lineterminator="\n").writerows(
+            [
+                variant,
+                rep,
+                number_text(action.week),
+                action.lever,
+                number_text(action.intensity),
+                action.who,
+            ]
+            for action in run.interventions
+        )
+        found[variant] = (series.getvalue(), actions.getvalue())
+    return found
+
+
 class StreamWriter:
     """timeseries.csv, interventions.csv and summary.json of ``replications`` runs of ``scenario``.
 
@@ -69,7 +104,7 @@ class StreamWriter:
         self.weeks = 0
         self._next = 0
         self._handles: list[io.TextIOWrapper] = []
-        self._tables: dict[str, tuple[Any, Any]] = {}  # variant -> (series writer, actions writer)
+        self._tables: dict[str, tuple[io.TextIOWrapper, io.TextIOWrapper]] = {}  # series, actions
         self._scratch: dict[str, BinaryIO] = {}  # variant -> scratch file
         self._batch: dict[str, FloatArray] = {}  # variant -> (series, BATCH, weeks)
         self._batch_start = 0
@@ -93,43 +128,32 @@ class StreamWriter:
             series = self._part("timeseries", i).open("w", encoding="utf-8", newline="")
             actions = self._part("interventions", i).open("w", encoding="utf-8", newline="")
             self._handles += [series, actions]
-            self._tables[variant] = (
-                csv.writer(series, lineterminator="\n"),
-                csv.writer(actions, lineterminator="\n"),
-            )
+            self._tables[variant] = (series, actions)
             scratch = self._part("values", i).open("x+b", buffering=0)
             self._scratch[variant] = scratch
             scratch.truncate(int(np.prod(shape)) * 8)  # sparse until written
             self._batch[variant] = np.full((shape[0], BATCH, shape[2]), np.nan)
 
-    def add(self, replication: int, runs: list[Run]) -> None:
-        """Append replication ``replication`` (every variant's run of it); in order from 0."""
+    def add(self, replication: int, runs: list[Run], rows: Rows | None = None) -> None:
+        """Append replication ``replication`` (every variant's run of it); in order from 0.
+
+        ``rows`` is ``rows_text(runs)`` when it was made already (in the worker process that
+        made the runs, so the parent only writes it).
+        """
         if replication != self._next:
             raise ValueError(f"replication {replication} came before {self._next}")
         if not self._tables:
             self._open(runs[0])
+        rows = rows_text(runs) if rows is None else rows
         row = replication - self._batch_start
         for run in runs:
             series, actions = self._tables[run.variant]
-            columns = [_texts(run.series[n]) for n in self.names]
-            rep, variant = str(run.replication), run.variant
-            series.writerows(
-                [variant, rep, str(week), *cells]
-                for week, cells in enumerate(zip(*columns, strict=True))
-            )
+            series_text, actions_text = rows[run.variant]
+            series.write(series_text)
+            actions.write(actions_text)
             for action in run.interventions:
-                actions.writerow(
-                    [
-                        variant,
-                        rep,
-                        number_text(action.week),
-                        action.lever,
-                        number_text(action.intensity),
-                        action.who,
-                    ]
-                )
-                self._count_fix(variant, action.lever, action.week)
-            batch = self._batch[variant]
+                self._count_fix(run.variant, action.lever, action.week)
+            batch = self._batch[run.variant]
             for s, name in enumerate(self.names):
                 batch[s, row] = run.series[name]
             # What the files say: a value they leave empty reads back as missing.
@@ -226,4 +250,4 @@ class StreamWriter:
             self._part("values", i).unlink(missing_ok=True)
 
 
-__all__ = ["INTERVENTION_HEADER", "SERIES_KEYS", "StreamWriter", "number_text"]
+__all__ = ["INTERVENTION_HEADER", "SERIES_KEYS", "Rows", "StreamWriter", "number_text", "rows_text"]
