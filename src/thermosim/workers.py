@@ -174,6 +174,8 @@ class Workers(Generic[T]):
         self.job = job
         self.processes = processes
         self._workers: list[tuple[BaseProcess, Connection]] = []
+        self._tasks: Iterator[int] = iter(())
+        self._todo = 0
 
     def __enter__(self) -> Workers[T]:
         context = multiprocessing.get_context("spawn")
@@ -224,13 +226,27 @@ class Workers(Generic[T]):
         ThermosimError
             When a worker process ended unexpectedly (killed from outside, out of memory).
         """
-        tasks = iter(range(n))
-        owner = {connection: process for process, connection in self._workers}
-        for connection in owner:
-            for index in _take(tasks, IN_FLIGHT):
+        self.start(n)
+        self.finish(done, partial)
+
+    def start(self, n: int) -> None:
+        """Hand out the first tasks of ``job(0)`` .. ``job(n-1)`` and return at once.
+
+        The caller may work meanwhile (drawing its own share, say), then calls ``finish``.
+        """
+        self._tasks = iter(range(n))
+        self._todo = n
+        for _, connection in self._workers:
+            for index in _take(self._tasks, IN_FLIGHT):
                 connection.send(index)
+
+    def finish(
+        self, done: Callable[[int, T], None], partial: Callable[[int, float], None] | None = None
+    ) -> None:
+        """Wait for the tasks ``start`` handed out (see ``map``), handing out the rest."""
+        owner = {connection: process for process, connection in self._workers}
         finished = 0
-        while finished < n:
+        while finished < self._todo:
             for ready in wait(list(owner)):
                 assert isinstance(ready, Connection)
                 try:
@@ -250,7 +266,7 @@ class Workers(Generic[T]):
                     raise result.error from TaskError(result.remote)
                 finished += 1
                 done(index, result)
-                for following in _take(tasks, 1):
+                for following in _take(self._tasks, 1):
                     ready.send(following)
 
 

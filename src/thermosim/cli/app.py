@@ -190,10 +190,10 @@ def workers_for(asked: int | None, quiet: bool = False) -> int:
 
 
 def draw_figures(
-    folder: Path, lang: str, formats: tuple[str, ...], size: str = "full"
+    folder: Path, lang: str, formats: tuple[str, ...], size: str = "full", workers: int = 1
 ) -> list[Path]:
-    """Draw the figures of a results folder (matplotlib is imported only here)."""
+    """Draw the figures of a results folder on ``workers`` processes."""
     # Imported here: matplotlib is slow to import and only needed when drawing.
     from thermosim.figures import write_figures
 
-    return write_figures(folder, lang=lang, formats=formats, size=size)
+    return write_figures(folder, lang=lang, formats=formats, size=size, workers=workers)

@@ -66,10 +66,13 @@ def run(
     if not quiet and sys.stderr.isatty():
         progress = Progress(sys.stderr, f"{loaded.name}")
     target = out / loaded.name
+    count = workers_for(workers, quiet)
     try:
-        draw = None if no_figures else functools.partial(draw_figures, lang=lang, formats=formats)
+        draw = None
+        if not no_figures:
+            draw = functools.partial(draw_figures, lang=lang, formats=formats, workers=count)
         experiment, folder = run_and_write(
-            loaded, out, reps, seed, workers_for(workers, quiet), progress, before_swap=draw
+            loaded, out, reps, seed, count, progress, before_swap=draw
         )
     except KeyboardInterrupt as exc:
         if progress is not None:
@@ -118,7 +121,7 @@ def figures(results_dir: Path, lang: str, formats: tuple[str, ...], size: str) -
             EXIT_BAD_INPUT,
         )
     try:
-        written = draw_figures(results_dir, lang, formats, size)
+        written = draw_figures(results_dir, lang, formats, size, workers_for(None))
     except KeyboardInterrupt as exc:
         stopped(exc, results_dir / "figures", "figures")
     click.echo(f"{len(written)} figures in {results_dir / 'figures'}")

@@ -12,6 +12,7 @@ sizes live side by side (``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -32,6 +33,7 @@ from thermosim.figures.team import draw_firefighting, draw_team_health, draw_tim
 from thermosim.figures.timeline import draw_cumulative_gap, draw_recovery, draw_revenue_vs_target
 from thermosim.plant.registry import plant_spec
 from thermosim.saved import SavedResults, read_results
+from thermosim.workers import Workers
 
 FIGURES: tuple[str, ...] = (
     "revenue-vs-target",
@@ -102,6 +104,7 @@ def write_figures(
     lang: str = "en",
     formats: Sequence[str] = ("png",),
     size: str = "full",
+    workers: int = 1,
 ) -> list[Path]:
     """Draw every figure that applies to a results folder and write it in every format.
 
@@ -115,6 +118,9 @@ def write_figures(
         Any of ``png`` (200 dpi), ``svg`` (text as paths) and ``pdf`` (fonts embedded).
     size
         ``full`` (12.7 x 5.9 in, the body of a 16:9 slide) or ``half`` (6.2 x 5.9 in).
+    workers
+        Processes drawing at once: this one draws its share while ``workers - 1`` spawn
+        workers draw theirs (the same files, byte for byte, for any number).
 
     Returns
     -------
@@ -140,17 +146,60 @@ def write_figures(
     results = read_results(Path(results_dir))
     names = [n for n in families_for(results.plant, results.scenario.shocks) if n in DRAW]
 
+    chosen = tuple(dict.fromkeys(formats))
+    shares = max(1, min(workers, len(names)))
+
     def draw(staging: Path) -> list[str]:
-        files = []
-        for name in names:
-            fig = DRAW[name](results, lang, size)
-            for fmt in dict.fromkeys(formats):
-                file = figure_path(Path(results_dir), name, lang, fmt, size).name
-                save(fig, staging / file, fmt)
-                files.append(file)
-        return files
+        drawn: dict[str, list[str]] = {}
+        if shares == 1:
+            drawn.update(_draw_names(results, staging, names, lang, chosen, size))
+        else:
+            # Worker k draws share k (every shares-th figure from k); this process share 0.
+            job = functools.partial(
+                _draw_share, Path(results_dir), staging, tuple(names), lang, chosen, size, shares
+            )
+            with Workers(job, shares - 1) as pool:
+                pool.start(shares - 1)
+                drawn.update(_draw_names(results, staging, names[::shares], lang, chosen, size))
+                pool.finish(lambda _index, files: drawn.update(files))
+        return [file for name in names for file in drawn[name]]
 
     return replace_figures(Path(results_dir), draw)
+
+
+def _draw_names(
+    results: SavedResults,
+    staging: Path,
+    names: Sequence[str],
+    lang: str,
+    formats: Sequence[str],
+    size: str,
+) -> dict[str, list[str]]:
+    """Draw ``names`` into ``staging``; the files of each, in ``formats`` order."""
+    drawn: dict[str, list[str]] = {}
+    for name in names:
+        fig = DRAW[name](results, lang, size)
+        drawn[name] = []
+        for fmt in formats:
+            file = figure_path(Path(), name, lang, fmt, size).name
+            save(fig, staging / file, fmt)
+            drawn[name].append(file)
+    return drawn
+
+
+def _draw_share(
+    results_dir: Path,
+    staging: Path,
+    names: tuple[str, ...],
+    lang: str,
+    formats: tuple[str, ...],
+    size: str,
+    shares: int,
+    worker: int,
+) -> dict[str, list[str]]:
+    """In a worker process: read the results and draw share ``worker + 1`` of ``names``."""
+    results = read_results(results_dir)
+    return _draw_names(results, staging, names[worker + 1 :: shares], lang, formats, size)
 
 
 def _carry(old: Path, new: Path, drawn: set[str]) -> None:
