@@ -130,6 +130,15 @@ def test_a_run_of_the_scenario_keeps_its_sweep(tmp_path: Path) -> None:
     assert not (folder / "elsewhere").exists()
 
 
+def test_no_figures_writes_the_data_only(tmp_path: Path) -> None:
+    args = [*GRID[:-1], "--out", str(tmp_path), "--workers", "1", "--no-figures"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "baseline" / "sweep"
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "sweep.csv", "sweep.json"]
+    assert "figures:" not in result.output
+
+
 def test_the_studies_a_run_keeps_are_the_folders_sweep_writes() -> None:
     from thermosim.results import STUDIES
     from thermosim.sweep import run as run_module

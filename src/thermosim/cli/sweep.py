@@ -59,6 +59,7 @@ SWEEP_KPIS = tuple(KPIS)
 )
 @FORMAT_OPTION
 @LANG_OPTION
+@click.option("--no-figures", is_flag=True, help="Write data only.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @guarded
@@ -78,6 +79,7 @@ def sweep_command(
     scheduler: str | None,
     formats: tuple[str, ...],
     lang: str,
+    no_figures: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -108,7 +110,9 @@ def sweep_command(
     if not quiet and sys.stderr.isatty():
         progress = Progress(sys.stderr, f"{plan.scenario.name} (sweep)")
     kind = "sensitivity" if sensitivity else "sweep"
-    draw = functools.partial(_draw_sweep, kind=kind, lang=lang, formats=formats)
+    draw = None
+    if not no_figures:
+        draw = functools.partial(_draw_sweep, kind=kind, lang=lang, formats=formats)
     try:
         with contextlib.ExitStack() as stack:
             if scheduler:
@@ -129,7 +133,8 @@ def sweep_command(
         progress.close()
     if not quiet:
         click.echo(f"{kind}: {folder}")
-        click.echo(f"figures: {folder / 'figures'}")
+        if not no_figures:
+            click.echo(f"figures: {folder / 'figures'}")
 
 
 def _draw_sweep(
