@@ -4,7 +4,14 @@
 messages); importing the command modules registers their commands on it.
 """
 
-from thermosim.cli import explain, present, run, scenarios, sweep  # noqa: F401 (registers)
+from thermosim.cli import (  # noqa: F401 (importing a module registers its commands)
+    calibrate,
+    explain,
+    present,
+    run,
+    scenarios,
+    sweep,
+)
 from thermosim.cli.app import main
 
 __all__ = ["main"]
