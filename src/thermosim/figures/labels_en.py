@@ -262,4 +262,10 @@ EN: dict[str, str] = {
     "sweep.field.factor": "Size of the shock (factor)",
     "sweep.field.team_size": "Team size (people)",
     "sweep.field.window_weeks": "Weeks averaged",
+    "sweep.field.cycle_weeks": "Sales cycle (weeks from qualified lead to close)",
+    "sweep.field.fix_time_cost": "Hours a quick fix takes (x the usual)",
+    "sweep.field.deal_value_sigma": "Spread of deal values (lognormal sigma)",
+    "sweep.field.lead_rate_per_week": "New leads a week",
+    "sweep.field.review_weeks": "Weeks between reviews",
+    "sweep.field.deadband": "Dead band of the decision rule (share of target)",
 }

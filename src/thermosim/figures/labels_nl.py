@@ -257,4 +257,10 @@ NL: dict[str, str] = {
     "sweep.field.factor": "Grootte van de schok (factor)",
     "sweep.field.team_size": "Teamgrootte (mensen)",
     "sweep.field.window_weeks": "Gemiddelde over weken",
+    "sweep.field.cycle_weeks": "Verkoopcyclus (weken van gekwalificeerde lead tot deal)",
+    "sweep.field.fix_time_cost": "Uren die een snelle actie kost (x het gewone)",
+    "sweep.field.deal_value_sigma": "Spreiding van dealwaarden (lognormale sigma)",
+    "sweep.field.lead_rate_per_week": "Nieuwe leads per week",
+    "sweep.field.review_weeks": "Weken tussen evaluaties",
+    "sweep.field.deadband": "Dode zone van de beslisregel (deel van het target)",
 }
