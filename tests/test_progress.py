@@ -6,9 +6,9 @@ import io
 import multiprocessing
 
 import pytest
-from robustness_helpers import reports_slowly
 
 import thermosim
+from robustness_helpers import reports_slowly
 from thermosim import workers as workers_module
 from thermosim.console import Progress
 from thermosim.experiment import each_replication
