@@ -18,6 +18,7 @@ import simpy
 
 from thermosim.config.scenario import Scenario, Variant
 from thermosim.control import Intervention, Loop, Perception, Playbook, Policy, Reference
+from thermosim.control.loop import Review
 from thermosim.plant.base import BOOK_AT, REVIEW_AT, Decision, Plant, PlantSpec
 from thermosim.plant.registry import plant_spec
 from thermosim.plant.shocks import ShockSchedule
@@ -153,6 +154,11 @@ def _controllers(
 
 # (weeks done, weeks in all) of one replication, warm-up included.
 WeekCallback = Callable[[int, int], None]
+# Someone other than the variant's policy decides at each review (a workshop participant,
+# ``thermosim.play``): given what the team's report shows, what the policy would have done and
+# a look at the week just booked (the plant's ``sample``), it returns the decision the plant
+# takes. The random streams are the variant's either way, so the luck stays common.
+DecisionSource = Callable[[Review, Decision, Callable[[str], float | None]], Decision]
 
 
 class _Replication:
@@ -165,9 +171,11 @@ class _Replication:
         seed: int,
         replication: int,
         on_week: WeekCallback | None = None,
+        decide: DecisionSource | None = None,
     ) -> None:
         self.scenario = scenario
         self.on_week = on_week
+        self.decide = decide
         self.variant = variant
         self.seed = seed
         self.replication = replication
@@ -231,18 +239,20 @@ class _Replication:
             strict=True,
         ):
             self.control[name][week] = np.nan if value is None else value
-        self.log.extend(started)
-        self.plant.apply(
-            Decision(
-                week=now,
-                continuous=continuous,
-                pushes=pushes if len(self.controllers) > 1 else [],
-                started=started,
-                pressure=self.spec.pressure(outputs, self.variant.policy),
-                gap=review.error if review.perceived is not None else None,
-                goal_shared=_shares_goal(self.variant),
-            )
+        decision = Decision(
+            week=now,
+            continuous=continuous,
+            pushes=pushes if len(self.controllers) > 1 else [],
+            started=started,
+            pressure=self.spec.pressure(outputs, self.variant.policy),
+            gap=review.error if review.perceived is not None else None,
+            goal_shared=_shares_goal(self.variant),
         )
+        if self.decide is not None:
+            decision = self.decide(review, decision, self.plant.sample)
+            self._log_lasting(now, "team", decision.continuous)
+        self.log.extend(decision.started)
+        self.plant.apply(decision)
 
     def _planned(self, now: float) -> list[Intervention]:
         """Levers pulled on the variant's calendar at this review, whatever the results."""
@@ -337,6 +347,7 @@ def simulate(
     seed: int | None = None,
     replication: int = 0,
     on_week: WeekCallback | None = None,
+    decide: DecisionSource | None = None,
 ) -> Run:
     """Run one replication of one variant.
 
@@ -353,7 +364,10 @@ def simulate(
     on_week
         Called with (weeks done, weeks in all) as each week is booked, warm-up included, so
         progress moves within a long replication (a team of thousands). It only observes.
+    decide
+        Consulted at every review instead of the variant's policy (``DecisionSource``); the
+        variant's loop still perceives, so the report it is given is the variant's own.
     """
     chosen = scenario.variant(variant)
     seed = scenario.seed if seed is None else seed
-    return _Replication(scenario, chosen, seed, replication, on_week).run()
+    return _Replication(scenario, chosen, seed, replication, on_week, decide).run()

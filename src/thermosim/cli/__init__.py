@@ -7,6 +7,7 @@ messages); importing the command modules registers their commands on it.
 from thermosim.cli import (  # noqa: F401 (importing a module registers its commands)
     calibrate,
     explain,
+    play,
     present,
     run,
     scenarios,
