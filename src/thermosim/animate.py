@@ -1,36 +1,41 @@
-"""The animation: revenue against target drawn week by week, shocks appearing as they happen.
+"""The animation: the revenue figure drawn week by week, shocks appearing as they happen.
 
 Owns the frame loop (one frame per week, or per ``stride`` weeks), the two outputs (a GIF
 written with Pillow from the frames, no ffmpeg needed; an MP4 piped to ffmpeg where it is
-available, on the PATH or from the optional ``video`` extra) and which of them ``-o`` and
-``--format`` ask for (``animation_output``). Frames are drawn by blitting:
-the axes, labels and title are drawn once; each frame only redraws the lines and shock shades.
-Pixel sizes are even (video encoders need that).
+available, on the PATH or from the optional ``video`` extra), the hold on the last frame, and
+which of them ``-o`` and ``--format`` ask for (``animation_output``). Every frame is the
+revenue-vs-target figure itself (``stage``), so axes, ticks, bands and shock shading are the
+figure's; drawn by blitting: what stays is drawn once, each frame reveals the lines, bands and
+shading up to its week. The title names the scenario and the week, and states the figure's
+finding on the last frame. Pixel sizes are even (video encoders need that).
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, TransformedBbox, blended_transform_factory
 from PIL import Image
 
 from thermosim.errors import ThermosimError
-from thermosim.figures.data import Story
-from thermosim.figures.labels import text as label
+from thermosim.figures.data import Shock, Story
 from thermosim.figures.labels import week_label
 from thermosim.figures.numbers import check_lang
-from thermosim.figures.style import TARGET_LOOK, slide_style
+from thermosim.figures.style import slide_style
+from thermosim.figures.timeline import draw_revenue_vs_target
 from thermosim.outputs import output_file, write_whole
 from thermosim.saved import SavedResults, read_results
 
-WIDTH_PX, HEIGHT_PX = 1280, 720  # 16:9, even sides
+DPI = 100  # the figure's 12.7 x 5.9 in: 1270 x 590 pixels, both even
 FPS = 8
 HOLD_LAST_S = 3.0  # the last frame stays up so the room can read it
 FORMATS = ("gif", "mp4")
@@ -52,7 +57,7 @@ def ffmpeg_path() -> str | None:
     if found:
         return found
     try:
-        import imageio_ffmpeg  # type: ignore[import-not-found]
+        import imageio_ffmpeg  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         return None
     return str(imageio_ffmpeg.get_ffmpeg_exe())
@@ -96,87 +101,121 @@ def check_format(fmt: str) -> None:
         raise AnimationError(NO_FFMPEG)
 
 
-def frames(results: SavedResults, lang: str = "en", stride: int = 1) -> Iterator[np.ndarray]:
-    """RGB frames (height, width, 3) of the animation, one per ``stride`` weeks.
+@dataclass
+class Stage:
+    """The revenue figure set up for drawing week by week.
 
-    The lines are what the revenue-vs-target figure shows: per variant the median over
-    replications of the 4-week revenue (the thermostat: weekly temperature), and the target.
+    ``figure`` is the stand-alone revenue-vs-target figure itself (its axes, ticks, bands,
+    shock shading and labels, legend and footer), drawn at ``DPI``; ``moving`` are the artists
+    revealed week by week (clipped at the week shown), ``labels`` the shock labels with the
+    week they appear, ``finding`` the figure's title, shown on the last frame.
+    """
+
+    figure: Figure
+    canvas: Any
+    moving: list[Artist]
+    labels: list[tuple[float, Artist]]
+    title: Text | None
+    finding: str
+    heading: str
+    weeks: int
+    background: Any = None
+
+    def frame(self, week: int, lang: str) -> np.ndarray:
+        """The RGB frame of ``week`` (1-based; the last week shows the finding)."""
+        with slide_style():
+            return _draw_week(self, week, week >= self.weeks, lang)
+
+
+def _week_of(label: Text, shocks: Sequence[Shock], lang: str) -> float:
+    """The week a shock label belongs to: the shock it names (nearest, for equal names)."""
+    x = float(label.get_position()[0])
+    named = [s for s in shocks if s.label(lang) == label.get_text()] or list(shocks)
+    return float(min(named, key=lambda s: abs(float(s.week) - x)).week)
+
+
+def stage(results: SavedResults, lang: str = "en") -> Stage:
+    """The revenue figure of ``results``, with what moves split from what stays.
+
+    The figure is ``draw_revenue_vs_target`` unchanged, so every frame has its y limits, ticks,
+    bands and shading; only its resolution is the video's.
     """
     check_lang(lang)
     story = Story.of(results)
-    metric = "revenue" if story.sales else "temperature"
-    kind = "rolling" if story.sales else "weekly"
-    curves = {v: story.median(v, metric, kind) for v in story.variants}
-    target = story.median(story.variants[0], "target", kind)
-    weeks = story.weeks
-    x = np.arange(1, weeks + 1)
-    scale = 1000.0 if story.sales else 1.0
-    everything = np.concatenate([*curves.values(), target]) / scale
-    low, high = float(np.nanmin(everything)), float(np.nanmax(everything))
-    with slide_style():
-        fig = Figure(figsize=(WIDTH_PX / 100, HEIGHT_PX / 100), dpi=100)
-        # Agg's blitting methods carry no type hints.
-        canvas: Any = FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.1, 0.14, 0.87, 0.72))
-        ax.set_xlim(1, weeks)
-        ax.set_ylim(low - 0.1 * (high - low), high + 0.12 * (high - low))
-        ylabel = label("axis.revenue" if story.sales else "axis.temperature", lang)
-        ax.set_ylabel(ylabel.replace("\n", " ") + (" (k€)" if story.sales else " (°C)"))
-        ax.set_xlabel(label("axis.week", lang))
-        fig.suptitle(story.title(lang), fontsize=24)
-        lines = {
-            v: ax.plot(
-                [], [], lw=3.5, label=story.label(v, lang), animated=True, **story.looks[v].line()
-            )[0]
-            for v in story.variants
-        }
-        target_line = ax.plot(
-            [], [], lw=2.5, label=label("legend.target", lang), animated=True, **TARGET_LOOK.line()
-        )[0]
-        counter = ax.text(
-            0.01, 0.97, "", transform=ax.transAxes, fontsize=18, va="top", animated=True
+    fig = draw_revenue_vs_target(results, lang, "full")
+    fig.set_dpi(DPI)
+    shock_names = {s.label(lang) for s in story.shocks}
+    moving: list[Artist] = []
+    labels: list[tuple[float, Artist]] = []
+    for ax in fig.axes:
+        moving += [*ax.lines, *ax.collections, *ax.patches]
+        for item in ax.texts:
+            if item.get_text() in shock_names:
+                labels.append((_week_of(item, story.shocks, lang), item))
+    title: Text | None = getattr(fig, "_suptitle", None)  # the finding, as the figure placed it
+    for artist in [*moving, *(a for _, a in labels), *([title] if title else [])]:
+        artist.set_animated(True)
+    return Stage(
+        figure=fig,
+        canvas=fig.canvas,
+        moving=sorted(moving, key=lambda a: a.get_zorder()),
+        labels=labels,
+        title=title,
+        finding=title.get_text() if title is not None else "",
+        heading=story.title(lang),
+        weeks=story.weeks,
+    )
+
+
+def _draw_week(stage: Stage, week: int, last: bool, lang: str) -> np.ndarray:
+    """One frame: the static figure, then what has happened by ``week`` (1-based)."""
+    canvas, fig = stage.canvas, stage.figure
+    if stage.background is None:
+        canvas.draw()  # the layout and everything static, once
+        fig.set_layout_engine("none")  # frozen: the frames blit onto this layout
+        stage.background = canvas.copy_from_bbox(fig.bbox)
+    canvas.restore_region(stage.background)
+    # The figure's x is the week index (0 is week 1): show up to this week's index.
+    shown = float(week - 1) if not last else float("inf")
+    for artist in stage.moving:
+        ax = artist.axes
+        if ax is None:
+            continue
+        x0, x1 = ax.get_xlim()
+        box = Bbox([[x0, 0.0], [min(shown, x1), 1.0]])
+        artist.set_clip_box(
+            TransformedBbox(box, blended_transform_factory(ax.transData, ax.transAxes))
         )
-        ax.legend(loc="lower left", fontsize=16, frameon=False)
-        canvas.draw()
-        background = canvas.copy_from_bbox(fig.bbox)
-        # Each shock appears (shaded, labelled) in the frame of the week it happens.
-        marks: list[tuple[float, list[Any]]] = []
-        for shock in story.shocks:
-            start = shock.week + 1
-            end = weeks if shock.end is None else shock.end + 1
-            span = ax.axvspan(start, end, color="black", alpha=0.07, animated=True)
-            note = ax.text(
-                start + 0.5,
-                0.97,
-                shock.label(lang),
-                transform=ax.get_xaxis_transform(),
-                fontsize=16,
-                va="top",
-                animated=True,
-            )
-            marks.append((start, [span, note]))
-        for week in [*range(stride, weeks, stride), weeks]:
-            canvas.restore_region(background)
-            for start, artists in marks:
-                if start <= week:
-                    for artist in artists:
-                        ax.draw_artist(artist)
-            for v, curve in curves.items():
-                lines[v].set_data(x[:week], curve[:week] / scale)
-                ax.draw_artist(lines[v])
-            target_line.set_data(x[:week], target[:week] / scale)
-            ax.draw_artist(target_line)
-            counter.set_text(week_label(week, lang))
-            ax.draw_artist(counter)
-            canvas.blit(fig.bbox)
-            rgba = np.asarray(canvas.buffer_rgba())
-            yield rgba[:, :, :3].copy()
+        ax.draw_artist(artist)
+    for start, artist in stage.labels:
+        if start <= shown and artist.axes is not None:
+            artist.axes.draw_artist(artist)
+    if stage.title is not None:
+        # The question while the weeks run, the finding when the run is over.
+        words = stage.finding if last else f"{stage.heading} · {week_label(week, lang)}"
+        stage.title.set_text(words)
+        fig.draw_artist(stage.title)
+    canvas.blit(fig.bbox)
+    return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def frames(results: SavedResults, lang: str = "en", stride: int = 1) -> Iterator[np.ndarray]:
+    """RGB frames (height, width, 3) of the animation, one per ``stride`` weeks.
+
+    Each frame is the revenue-vs-target figure (its axes, ticks, 10-90% bands, shock shading;
+    for the thermostat, temperature and heater power) with the lines, bands and shading drawn
+    up to the week shown, shock labels appearing in their week; the title names the scenario
+    and the week, and on the last frame states the figure's finding.
+    """
+    shown = stage(results, lang)
+    for week in [*range(stride, shown.weeks, stride), shown.weeks]:
+        yield shown.frame(week, lang)
 
 
 def write_gif(pictures: list[np.ndarray], out: Path, fps: int = FPS) -> None:
     """A GIF from RGB frames: one shared palette (from the last, fullest frame), looped."""
     images = [Image.fromarray(p) for p in pictures]
-    palette = images[-1].quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    palette = images[-1].quantize(colors=128, method=Image.Quantize.MEDIANCUT)
     indexed = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
     durations = [round(1000 / fps)] * len(indexed)
     durations[-1] = round(1000 * HOLD_LAST_S)

@@ -1,105 +1,59 @@
 """The PowerPoint deck: a talk built from results folders, one command away.
 
-Owns the slides (title, control loop, key figures per scenario, scorecard table, one native and
-editable chart of revenue against target) and the speaker notes, which narrate what the numbers
-show in the chosen language, computed from each folder's KPIs. python-pptx's default template is
-4:3; the deck is 16:9 and every placeholder is moved to fit it.
+Owns the order of the talk and ``build_deck``: a title slide with the talk's headline, an agenda
+for several scenarios, the control loop, then per scenario the two or three figures that differ
+most (``deck_choice``), the one native chart (the first sales scenario), the waterfall of
+``explain`` where the folder has one and the scorecard table, and a closing slide on "begin with
+insight". Every slide's one title states its finding, computed from the KPIs in the deck's
+language; the pictures are the figures drawn without their own title (``deck_pictures``). Slides
+are laid out by ``deck_layout`` on a clean 16:9 default or the trainer's ``--template``
+(``deck_master``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pptx import Presentation
-from pptx.chart.data import CategoryChartData
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.presentation import Presentation as PresentationType
-from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
-
+from thermosim.deck_chart import chart_title, revenue_chart
+from thermosim.deck_choice import (
+    TALK_ORDER,
+    agenda_title,
+    headline,
+    key_figures,
+    scenario_finding,
+)
+from thermosim.deck_closing import closing
+from thermosim.deck_layout import HEADLINE_PT, Canvas, fit_text, notes
+from thermosim.deck_master import neutral, open_template
 from thermosim.deck_notes import (
     chart_notes,
     figure_notes,
     loop_notes,
-    say,
     scorecard_notes,
     title_notes,
     waterfall_notes,
 )
+from thermosim.deck_pictures import Picture, figure_picture, waterfall_picture
+from thermosim.deck_table import scorecard_table
+from thermosim.deck_text import Para, body_frame, write
+from thermosim.deck_words import say
 from thermosim.explain import FILE as EXPLAIN_FILE
 from thermosim.explain import read_explanation
 from thermosim.figures import write_figures
-from thermosim.figures.labels import text, variant_label
+from thermosim.figures.data import Story
 from thermosim.figures.numbers import check_lang
 from thermosim.figures.render import families_for, figure_path
-from thermosim.figures.style import text_width_pt, variant_looks
+from thermosim.figures.scorecard import score_finding, score_rows
 from thermosim.figures.waterfall import NAME as WATERFALL
 from thermosim.figures.waterfall import write_waterfall
-from thermosim.kpi_text import format_kpi
-from thermosim.metrics import is_censored
 from thermosim.outputs import output_file, write_whole
 from thermosim.saved import DamagedResultsError, SavedResults, read_results
 
-SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
-OLD_WIDTH = Inches(10)  # the default template's 4:3 width its placeholders were laid out for
-BODY_TOP, MARGIN = Inches(1.45), Inches(0.4)
-LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 DEFAULT_NAME = "talk.pptx"  # the file -o gets in a folder (and without -o)
 SUFFIXES = (".pptx",)
-KEY_FIGURES = {
-    "sales": ("revenue-vs-target", "recovery", "firefighting", "team-health"),
-    "thermostat": ("revenue-vs-target", "recovery"),
-}
-
-
-def _fit_placeholders(slide: Slide) -> None:
-    """Stretch the 4:3 template's placeholders across the 16:9 slide, keeping their margins."""
-    scale = SLIDE_WIDTH / OLD_WIDTH
-    for shape in slide.placeholders:
-        left, top, width, height = shape.left, shape.top, shape.width, shape.height
-        if None in (left, top, width, height):
-            continue
-        # A placeholder inherits its box from the layout; writing only left and width would
-        # give it a zero top and height, so all four are written.
-        shape.left, shape.width = Emu(int(left * scale)), Emu(int(width * scale))
-        shape.top, shape.height = Emu(int(top)), Emu(int(height))
-
-
-def _new_slide(prs: PresentationType, layout: int, title: str) -> Slide:
-    slide: Slide = prs.slides.add_slide(prs.slide_layouts[layout])
-    _fit_placeholders(slide)
-    if slide.shapes.title is not None:
-        slide.shapes.title.text = title
-        if layout == LAYOUT_TITLE_ONLY:
-            title_shape = slide.shapes.title
-            title_shape.top, title_shape.height = Inches(0.3), Inches(1.0)
-            for paragraph in title_shape.text_frame.paragraphs:
-                paragraph.font.size = Pt(32)
-    return slide
-
-
-def _add_picture(slide: Slide, image: Path) -> None:
-    """Place an image in the body area as large as fits, centred, without distortion."""
-    from PIL import Image  # Pillow comes with matplotlib
-
-    with Image.open(image) as picture:
-        width_px, height_px = picture.size
-    box_w, box_h = SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - BODY_TOP - MARGIN
-    scale = min(box_w / width_px, box_h / height_px)
-    width, height = int(width_px * scale), int(height_px * scale)
-    left = int((SLIDE_WIDTH - width) / 2)
-    top = int(BODY_TOP + (box_h - height) / 2)
-    slide.shapes.add_picture(str(image), Emu(left), Emu(top), Emu(width), Emu(height))
-
-
-def _notes(slide: Slide, words: str) -> None:
-    frame = slide.notes_slide.notes_text_frame
-    if frame is not None:
-        frame.text = words
+SUBTITLE_PT = 24.0
 
 
 def _readable_png(path: Path) -> bool:
@@ -115,198 +69,162 @@ def _readable_png(path: Path) -> bool:
 
 
 def _ensure_figures(talk: SavedResults, lang: str) -> None:
-    """Draw the figures when any is missing or not a readable PNG (a cut-short file)."""
-    # With the shocks: a run without any has no recovery figure, and must not redraw for it.
+    """Draw the folder's stand-alone figures where any is missing or not a readable PNG.
+
+    The slides draw their own pictures; the folder keeps the figures the talk was cut from,
+    so a trainer finds each slide's figure, with its title, next to the results.
+    """
     names = families_for(talk.plant, talk.scenario.shocks)
     if not all(_readable_png(figure_path(talk.path, n, lang, "png")) for n in names):
         write_figures(talk.path, lang=lang, formats=("png",))
 
 
-def _column_widths(columns: Sequence[Sequence[str]], total: int, size: float) -> list[int]:
-    """Column widths (EMU) that keep every word whole, filling ``total``.
+class _Waterfall:
+    """A folder's ``explain.json`` drawn for a slide, with its notes (checked when read)."""
 
-    Each column gets its longest word (headers bold), then what is left goes to the columns
-    whose cells would still wrap. Measured in DejaVu Sans, wider than the deck's Calibri, so
-    the estimate errs roomy.
-    """
-    pad = 0.25 * 72  # the cell's margins (0.1 in a side) and a little air, in points
-
-    def widest(cells: Sequence[str], words: bool) -> float:
-        parts = [(p, i == 0) for i, c in enumerate(cells) for p in (c.split() if words else [c])]
-        return max(text_width_pt(p, size, bold) for p, bold in parts) + pad
-
-    need = [widest(c, words=True) for c in columns]
-    want = [widest(c, words=False) for c in columns]
-    room = total / 914400 * 72  # EMU to points
-    if sum(want) <= room:
-        points = [w + (room - sum(want)) / len(columns) for w in want]
-    elif sum(need) <= room:
-        extra = [w - n for w, n in zip(want, need, strict=True)]
-        points = [n + (room - sum(need)) * e / sum(extra) for n, e in zip(need, extra, strict=True)]
-    else:
-        points = [n * room / sum(need) for n in need]
-    widths = [int(p / 72 * 914400) for p in points]
-    widths[-1] += total - sum(widths)
-    return widths
+    def __init__(self, talk: SavedResults, lang: str) -> None:
+        self.data = read_explanation(talk.path)
+        try:
+            self.picture = waterfall_picture(self.data, lang)
+            self.notes = waterfall_notes(self.data, lang)
+            if not figure_path(talk.path, WATERFALL, lang, "png").is_file():
+                write_waterfall(talk.path, lang, ("png",), data=self.data)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            # read_explanation checks only that the file is a JSON object; what the waterfall
+            # needs shows here, so a hand-edited or foreign file is bad input, not a crash.
+            out = "" if talk.path.parent == Path("results") else f" --out {talk.path.parent}"
+            raise DamagedResultsError(
+                talk.path / EXPLAIN_FILE,
+                f"does not hold what `thermosim explain` writes ({type(exc).__name__}: {exc})",
+                f"re-run it: thermosim explain {talk.name}{out}",
+            ) from None
 
 
-def _scorecard_table(slide: Slide, talks: Sequence[SavedResults], lang: str) -> None:
-    """A native table (editable in PowerPoint): one row per scenario and variant."""
-    columns = [
-        "attainment",
-        "recovery_weeks",
-        "fatigue_mean",
-        "firefighting_hours",
-        "operating_profit",  # money leads with what is left after salaries, hires, fees
-        "gross_profit",
-    ]
-    rows = [(t, v) for t in talks if t.plant == "sales" for v in t.kpis]
-    if not rows:
-        return
-    width, top = SLIDE_WIDTH - 2 * MARGIN, BODY_TOP
-    height = min(SLIDE_HEIGHT - top - MARGIN, Inches(0.5) * (len(rows) + 1))
-    frame = slide.shapes.add_table(
-        len(rows) + 1, len(columns) + 2, MARGIN, top, Emu(int(width)), Emu(int(height))
-    )
-    table = frame.table
-    headers = [say("deck.scenario", lang), say("deck.approach", lang)]
-    headers += [text(f"kpi.{c}", lang) for c in columns]
-    for j, header in enumerate(headers):
-        table.cell(0, j).text = header
-    for i, (talk, variant) in enumerate(rows, start=1):
-        kpis = talk.kpis[variant]
-        cells = [talk.title(lang), variant_label(variant, lang)]
-        for kpi in columns:
-            mean = kpis.get(kpi, {}).get("mean")
-            censored = is_censored(kpis, kpi)
-            cells.append("-" if mean is None else format_kpi(kpi, mean, lang, censored=censored))
-        for j, value in enumerate(cells):
-            table.cell(i, j).text = value
-    texts = [[table.cell(i, j).text for i in range(len(rows) + 1)] for j in range(len(headers))]
-    for j, emu in enumerate(_column_widths(texts, int(width), 14)):
-        table.columns[j].width = Emu(emu)
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.text_frame.paragraphs:
-                paragraph.font.size = Pt(14)
+class _Talk:
+    """The deck being built: the canvas, the language, the scenarios."""
+
+    def __init__(self, canvas: Canvas, stories: Sequence[Story], lang: str) -> None:
+        self.canvas, self.stories, self.lang = canvas, stories, lang
+        self.several = len(stories) > 1
+
+    def _slide(self, title: str, words: str, story: Story | None = None) -> Any:
+        slide = self.canvas.slide(title)
+        self.canvas.unused(slide)
+        if story is not None:
+            self.canvas.kicker(slide, story.title(self.lang))
+        if story is not None and self.several:
+            words = f"{say('notes.scenario', self.lang, title=story.title(self.lang))} {words}"
+        notes(slide, words)
+        return slide
+
+    def picture(self, picture: Picture, words: str, story: Story | None) -> None:
+        slide = self._slide(picture.finding, words, story)
+        self.canvas.picture(slide, picture.png)
+
+    def opening(self, talks: Sequence[SavedResults]) -> None:
+        lang = self.lang
+        layout = self.canvas.layouts.opening
+        slide = self.canvas.slide(headline(self.stories, lang), layout, HEADLINE_PT)
+        subtitle = say(
+            "deck.subtitle",
+            lang,
+            question=say("deck.question", lang),
+            scenarios=" · ".join(s.title(lang) for s in self.stories),
+        )
+        shape = next(
+            (p for p in slide.placeholders if p.placeholder_format.idx != 0),
+            None,
+        )
+        if shape is None:
+            shape = body_frame(self.canvas, slide)
+        fit_text(shape, subtitle, SUBTITLE_PT, max_lines=4, bold=False)
+        self.canvas.unused(slide)
+        notes(slide, title_notes(list(talks), lang))
+
+    def agenda(self) -> None:
+        lang = self.lang
+        slide = self.canvas.slide(agenda_title(self.stories, lang), self.canvas.layouts.text)
+        paras = []
+        for story in self.stories:
+            paras += [Para(story.title(lang), 0, True), Para(scenario_finding(story, lang), 1)]
+        paras.append(Para(say("deck.agenda.close", lang), 0, True))
+        write(body_frame(self.canvas, slide), paras)
+        self.canvas.unused(slide)
+        notes(slide, say("notes.agenda", lang, n=len(self.stories)))
+
+    def scenario(self, story: Story, chart: bool, waterfall: _Waterfall | None) -> None:
+        lang, results = self.lang, story.results
+        available = [
+            n for n in families_for(story.plant, results.scenario.shocks) if n in TALK_ORDER
+        ]
+        drawn: dict[str, Picture] = {}
+        for name in key_figures(story, available):
+            drawn[name] = figure_picture(results, name, lang)
+            self.picture(drawn[name], figure_notes(results, name, lang), story)
+        if chart:
+            revenue = drawn.get("revenue-vs-target") or figure_picture(
+                results, "revenue-vs-target", lang
+            )
+            title = chart_title(story, lang)
+            slide = self._slide(title, chart_notes(results, lang), story)
+            box = self.canvas.body_for(slide)
+            revenue_chart(slide, story, lang, box, revenue.figure.axes[0])
+        if waterfall is not None:
+            self.picture(waterfall.picture, waterfall.notes, story)
+        rows = score_rows(story, lang)
+        slide = self._slide(
+            score_finding(story, rows, lang), scorecard_notes([results], lang), story
+        )
+        scorecard_table(slide, story, lang, self.canvas.body_for(slide))
+
+    def close(self, explained: Mapping[str, Mapping[str, Any]]) -> None:
+        end = closing(self.stories, self.lang, explained)
+        slide = self.canvas.slide(end.title, self.canvas.layouts.text)
+        write(body_frame(self.canvas, slide), end.paras)
+        self.canvas.unused(slide)
+        notes(slide, end.notes)
 
 
-def revenue_chart_data(talk: SavedResults, lang: str) -> Any:
-    """Weekly median revenue per variant and the target, as an editable chart's data."""
-    data: Any = CategoryChartData()  # type: ignore[no-untyped-call]  # untyped in python-pptx
-    data.categories = [str(week + 1) for week in range(talk.weeks)]
-    for variant in talk.variants:
-        median = talk.stats(variant, "revenue")["p50"]
-        data.add_series(variant_label(variant, lang), [round(float(x)) for x in median])
-    target = talk.stats(talk.variants[0], "target")["p50"]
-    data.add_series(say("target", lang), [round(float(x)) for x in target])
-    return data
-
-
-def _chart_slide(prs: PresentationType, talk: SavedResults, lang: str) -> None:
-    slide = _new_slide(
-        prs, LAYOUT_TITLE_ONLY, say("deck.chart.title", lang, title=talk.title(lang))
-    )
-    width, height = SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - BODY_TOP - MARGIN
-    frame: Any = slide.shapes.add_chart(
-        XL_CHART_TYPE.LINE,
-        MARGIN,
-        BODY_TOP,
-        Emu(int(width)),
-        Emu(int(height)),
-        revenue_chart_data(talk, lang),
-    )
-    chart = frame.chart
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
-    # The figures' colours: each variant's look, and the target black and dashed.
-    by_name = variant_looks([(v.name, v.preset) for v in talk.scenario.variants])
-    looks = [by_name.get(v) for v in talk.variants]
-    for i, plot_series in enumerate(chart.plots[0].series):
-        plot_series.smooth = False
-        line = plot_series.format.line
-        line.width = Pt(2.5)
-        look = looks[i] if i < len(looks) else None
-        colour = (look.color if look else "#1A1A1A").lstrip("#")
-        rgb = (int(colour[k : k + 2], 16) for k in (0, 2, 4))
-        line.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
-        if look is None:
-            line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    _notes(slide, chart_notes(talk, lang))
-
-
-def _waterfall_slide(prs: PresentationType, talk: SavedResults, lang: str) -> None:
-    """The waterfall of ``thermosim explain``, when the folder has one (drawn if missing)."""
-    if not (talk.path / EXPLAIN_FILE).is_file():
-        return
-    data = read_explanation(talk.path)
-    path = figure_path(talk.path, WATERFALL, lang, "png")
-    try:
-        if not path.is_file():
-            write_waterfall(talk.path, lang, ("png",), data=data)
-        words = waterfall_notes(data, lang)
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        # read_explanation checks only that the file is a JSON object; what the waterfall needs
-        # from it shows here, so a hand-edited or foreign file is bad input, not a crash.
-        out = "" if talk.path.parent == Path("results") else f" --out {talk.path.parent}"
-        raise DamagedResultsError(
-            talk.path / EXPLAIN_FILE,
-            f"does not hold what `thermosim explain` writes ({type(exc).__name__}: {exc})",
-            f"re-run it: thermosim explain {talk.name}{out}",
-        ) from None
-    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.waterfall", lang, title=talk.title(lang)))
-    _add_picture(slide, path)
-    _notes(slide, words)
-
-
-def build_deck(folders: Sequence[Path], out: str | Path, lang: str = "en") -> Path:
-    """Write a 16:9 deck for the results folders (figures are drawn where missing).
+def build_deck(
+    folders: Sequence[Path],
+    out: str | Path,
+    lang: str = "en",
+    template: Path | None = None,
+) -> Path:
+    """Write the deck for the results folders and return the file written.
 
     ``out`` is the ``.pptx`` file, or a folder (existing, or ending in ``/``) to write
-    ``talk.pptx`` into (``outputs.output_file``). Returns the file written.
+    ``talk.pptx`` into (``outputs.output_file``). ``template`` is a ``.pptx`` whose master,
+    layouts and slide size the deck is built on (its own slides are left out); without it the
+    deck is a clean 16:9 one. A folder whose stand-alone figures are missing or broken gets them
+    drawn.
 
     Raises
     ------
     thermosim.outputs.OutputError
         When ``out`` is not a ``.pptx`` file or a folder, or cannot be written (checked first).
+    thermosim.deck_master.TemplateError
+        When ``template`` cannot be read or has no layout with a title.
     thermosim.saved.DamagedResultsError
-        When a folder is not a complete, readable results folder.
+        When a folder is not a complete, readable results folder, or its ``explain.json`` is not
+        what ``thermosim explain`` writes.
     """
     check_lang(lang)
     target = output_file(out, DEFAULT_NAME, SUFFIXES)
+    canvas = Canvas(open_template(Path(template)) if template is not None else neutral())
     talks = [read_results(Path(f)) for f in folders]
-    for talk in talks:
-        _ensure_figures(talk, lang)
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-
-    slide = _new_slide(prs, LAYOUT_TITLE, say("deck.title", lang))
-    slide.placeholders[1].text = "  ·  ".join(t.title(lang) for t in talks)
-    _notes(slide, title_notes([t for t in talks], lang))
-
-    first = talks[0]
-    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.loop", lang))
-    _add_picture(slide, figure_path(first.path, "control-loop", lang, "png"))
-    _notes(slide, loop_notes(first, lang))
-
-    for talk in talks:
-        available = families_for(talk.plant)
-        for name in KEY_FIGURES[talk.plant]:
-            path = figure_path(talk.path, name, lang, "png")
-            if name not in available or not path.is_file():
-                continue
-            slide = _new_slide(prs, LAYOUT_TITLE_ONLY, talk.title(lang))
-            _add_picture(slide, path)
-            _notes(slide, figure_notes(talk, name, lang))
-        _waterfall_slide(prs, talk, lang)
-
-    slide = _new_slide(prs, LAYOUT_TITLE_ONLY, say("deck.scorecard", lang))
-    _scorecard_table(slide, talks, lang)
-    _notes(slide, scorecard_notes([t for t in talks], lang))
-
-    charted = next((t for t in talks if t.plant == "sales"), None)
-    if charted is not None:
-        _chart_slide(prs, charted, lang)
-
-    return write_whole(target, lambda temporary: prs.save(str(temporary)))
+    waterfalls = {t.name: _Waterfall(t, lang) for t in talks if (t.path / EXPLAIN_FILE).is_file()}
+    for results in talks:
+        _ensure_figures(results, lang)
+    stories = [Story.of(t) for t in talks]
+    deck = _Talk(canvas, stories, lang)
+    deck.opening(talks)
+    if len(stories) > 1:
+        deck.agenda()
+    loop = figure_picture(talks[0], "control-loop", lang)
+    deck.picture(loop, loop_notes(talks[0], lang), stories[0] if len(stories) > 1 else None)
+    charted = next((s for s in stories if s.sales), None)
+    for story in stories:
+        deck.scenario(story, story is charted, waterfalls.get(story.results.name))
+    deck.close({name: w.data for name, w in waterfalls.items()})
+    return write_whole(target, lambda temporary: canvas.save(temporary))

@@ -1,8 +1,9 @@
-"""Speaker notes and slide words of the deck, in English and Dutch, from the KPIs.
+"""Speaker notes of the deck, in English and Dutch, from the KPIs.
 
 Owns what the presenter reads under each slide: sentences that narrate the numbers of a results
 folder (attainment, recovery weeks, fatigue, firefighting hours, ...), each value written by
-``kpi_text.format_kpi``, as on the slides and in the console. Both catalogues have the same keys.
+``kpi_text.format_kpi``, as on the slides and in the console, and how a trainer can lead the
+closing conversation with the team's own numbers. The words are ``deck_words``'.
 """
 
 from __future__ import annotations
@@ -10,151 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from thermosim.figures.labels import sentence, text, variant_label, weeks_text
-from thermosim.figures.numbers import check_lang, number
+from thermosim.deck_words import listing as _list
+from thermosim.deck_words import say
+from thermosim.figures.data import Story
+from thermosim.figures.labels import percent, sentence, text, variant_label, weeks_text
+from thermosim.figures.numbers import number
+from thermosim.figures.team import hour_shares
 from thermosim.figures.waterfall import change_text, level_text, pick_kpi
 from thermosim.kpi_text import format_kpi
 from thermosim.metrics import is_censored
 from thermosim.saved import SavedResults
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "deck.title": "Firefighting or steering?",
-        "deck.loop": "A sales team is a control loop",
-        "deck.scorecard": "Scorecard",
-        "deck.scenario": "Scenario",
-        "deck.approach": "Approach",
-        "deck.chart.title": "{title}: weekly revenue against target",
-        "deck.waterfall": "{title}: the difference, one step at a time",
-        "target": "Target",
-        "notes.title": (
-            "This talk compares ways of running the same sales team under the same luck: "
-            "{approaches}. Scenarios: {scenarios}. Every number is the mean of {reps} "
-            "simulated replications (seed {seed})."
-        ),
-        "notes.loop": (
-            "Every team steers: it compares what it perceives with a goal and acts on the gap. "
-            "{details}"
-        ),
-        "notes.loop.variant": (
-            "{name}: sees results {delay} late, averaged over {window}; gain {gain}"
-            "{memory}; uses {levers}."
-        ),
-        "notes.memory": ", with memory of past gaps ({weeks} weeks)",
-        "notes.nomemory": ", no memory of past gaps",
-        "notes.revenue": "Over {period}, {list}. Weekly revenue swings (CV): {swings}.",
-        "notes.attainment": "{name} books {value} of target",
-        "notes.recovery": "After the shock, {list}.",
-        "notes.recovered": "{name} is back on target in {weeks} weeks",
-        "notes.stayed": "{name} stays on target (0 weeks)",
-        "notes.censored": "{name} is not back on target within the horizon (over {weeks} weeks)",
-        "notes.firefighting": "Hours spent on quick fixes: {list}; quick fixes started: {fixes}.",
-        "notes.health": "Average fatigue: {fatigue}. People who left: {left}.",
-        "notes.temperature": (
-            "Average gap to the set point: {gap}; swing in the second half: {swing}."
-        ),
-        "notes.scorecard": "{title}: {list}.",
-        "notes.money": (
-            "Money here is operating profit (after salaries, hires, overtime and fees), over "
-            "the whole run; gross profit is before those costs."
-        ),
-        "notes.score": (
-            "{name} {profit} operating profit ({gross} gross), {attainment} of target, "
-            "fatigue {fatigue}, {hours} firefighting"
-        ),
-        "notes.chart": (
-            "An editable chart: weekly revenue, median of {reps} replications, against the "
-            "target. Operating profit (after salaries, hires, overtime and fees) over the whole "
-            "run: {profit}."
-        ),
-        "notes.waterfall": (
-            "The waterfall goes from {start} to {end} one change at a time, every step on the "
-            "same luck ({reps} replications). {kpi}: {start} {start_value}; {steps}; {end} "
-            "{end_value} (in total {total}). The largest step is {largest} ({amount}). Doing "
-            "nothing (open loop) would give {open_loop}; investing without feedback "
-            "{invest}. The order matters: what two steps do together counts in the later one."
-        ),
-        "notes.step": "{step} contributes {amount}",
-        "and": "and",
-        "uses.none": "no levers",
-        "period.weeks": "{n} weeks",
-    },
-    "nl": {
-        "deck.title": "Brandjes blussen of sturen?",
-        "deck.loop": "Een salesteam is een regelkring",
-        "deck.scorecard": "Scorekaart",
-        "deck.scenario": "Scenario",
-        "deck.approach": "Aanpak",
-        "deck.chart.title": "{title}: omzet per week tegenover het target",
-        "deck.waterfall": "{title}: het verschil, stap voor stap",
-        "target": "Target",
-        "notes.title": (
-            "Deze presentatie vergelijkt manieren om hetzelfde salesteam te leiden, met "
-            "hetzelfde geluk: {approaches}. Scenario's: {scenarios}. Elk getal is het gemiddelde "
-            "van {reps} gesimuleerde herhalingen (seed {seed})."
-        ),
-        "notes.loop": (
-            "Elk team stuurt: het vergelijkt wat het waarneemt met een doel en handelt op het "
-            "verschil. {details}"
-        ),
-        "notes.loop.variant": (
-            "{name}: ziet resultaten {delay} later, gemiddeld over {window}; "
-            "versterking {gain}{memory}; gebruikt {levers}."
-        ),
-        "notes.memory": ", met geheugen voor eerdere tekorten ({weeks} weken)",
-        "notes.nomemory": ", zonder geheugen voor eerdere tekorten",
-        "notes.revenue": "Over {period}: {list}. Schommeling van de weekomzet (CV): {swings}.",
-        "notes.attainment": "{name} haalt {value} van het target",
-        "notes.recovery": "Na de schok: {list}.",
-        "notes.recovered": "{name} zit na {weeks} weken weer op target",
-        "notes.stayed": "{name} blijft op target (0 weken)",
-        "notes.censored": (
-            "{name} zit binnen de looptijd niet weer op target (meer dan {weeks} weken)"
-        ),
-        "notes.firefighting": "Uren aan snelle acties: {list}; gestarte acties: {fixes}.",
-        "notes.health": "Gemiddelde vermoeidheid: {fatigue}. Vertrokken mensen: {left}.",
-        "notes.temperature": (
-            "Gemiddeld verschil met de instelling: {gap}; schommeling in de tweede helft: {swing}."
-        ),
-        "notes.scorecard": "{title}: {list}.",
-        "notes.money": (
-            "Geld is hier het bedrijfsresultaat (na salarissen, werving, overwerk en fees), over "
-            "de hele looptijd; de brutowinst is vóór die kosten."
-        ),
-        "notes.score": (
-            "{name} {profit} bedrijfsresultaat ({gross} brutowinst), {attainment} van het "
-            "target, vermoeidheid {fatigue}, {hours} brandjes blussen"
-        ),
-        "notes.chart": (
-            "Een bewerkbare grafiek: omzet per week, mediaan van {reps} herhalingen, tegenover "
-            "het target. Bedrijfsresultaat (na salarissen, werving, overwerk en fees) over de "
-            "hele looptijd: {profit}."
-        ),
-        "notes.waterfall": (
-            "De waterval gaat stap voor stap van {start} naar {end}, elke stap met hetzelfde "
-            "toeval ({reps} herhalingen). {kpi}: {start} {start_value}; {steps}; {end} "
-            "{end_value} (samen {total}). De grootste stap is {largest} ({amount}). Niets doen "
-            "(open lus) zou {open_loop} geven; investeren zonder bijsturen {invest}. De "
-            "volgorde telt: wat twee stappen samen doen, telt bij de latere."
-        ),
-        "notes.step": "{step} draagt {amount} bij",
-        "and": "en",
-        "uses.none": "geen hefbomen",
-        "period.weeks": "{n} weken",
-    },
-}
-
-
-def say(key: str, lang: str, **fields: Any) -> str:
-    """The catalogue entry ``key`` in ``lang`` with its fields filled in."""
-    template = WORDS[check_lang(lang)][key]
-    return template.format(**fields) if fields else template
-
-
-def _list(items: list[str], lang: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {say('and', lang)} " + items[-1]
 
 
 def _mean(results: SavedResults, variant: str, kpi: str) -> float:
@@ -179,7 +45,7 @@ def title_notes(all_results: Sequence[SavedResults], lang: str) -> str:
     """Notes of the title slide: what is compared, how many replications."""
     first = all_results[0]
     approaches = _list([variant_label(v, lang, inline=True) for v in first.kpis], lang)
-    scenarios = _list([r.name for r in all_results], lang)
+    scenarios = _list([r.title(lang) for r in all_results], lang)
     return say(
         "notes.title",
         lang,
@@ -271,6 +137,19 @@ def figure_notes(results: SavedResults, name: str, lang: str) -> str:
         fatigue = _each(results, lang, "fatigue_mean")
         left = _each(results, lang, "attrition")
         return say("notes.health", lang, fatigue=fatigue, left=left)
+    if name == "time-allocation":
+        shares = hour_shares(Story.of(results))
+
+        def use(kind: str) -> str:
+            return _list(
+                [
+                    f"{variant_label(v, lang, inline=True)} {percent(shares[v][kind], lang)}"
+                    for v in results.variants
+                ],
+                lang,
+            )
+
+        return say("notes.time", lang, selling=use("selling"), fire=use("firefighting"))
     return " ".join(p for p in (_revenue_notes(results, lang), _recovery_notes(results, lang)) if p)
 
 
@@ -300,6 +179,7 @@ def scorecard_notes(all_results: Sequence[SavedResults], lang: str) -> str:
         lines.append(say("notes.scorecard", lang, title=title, list="; ".join(scores)))
     if money:  # what the money is, once, before the scenarios' numbers
         lines.insert(0, say("notes.money", lang))
+    lines.append(say("notes.marked", lang))
     return "\n".join(lines)
 
 
@@ -318,7 +198,7 @@ def waterfall_notes(data: Mapping[str, Any], lang: str, kpi: str | None = None) 
     kpi = pick_kpi(data, kpi)
     steps = list(data["steps"])
     means = [float(s["contribution"][kpi]["mean"]) for s in steps]
-    names = [_step_words(s, lang) for s in steps]
+    names = [step_words(s, lang) for s in steps]
     rungs = [float(r["kpis"][kpi]) for r in data["rungs"]]
     references = {str(r["name"]): float(r["kpis"][kpi]) for r in data.get("references") or []}
     largest = max(range(len(steps)), key=lambda i: abs(means[i])) if steps else None
@@ -345,7 +225,7 @@ def waterfall_notes(data: Mapping[str, Any], lang: str, kpi: str | None = None) 
     )
 
 
-def _step_words(step: Mapping[str, Any], lang: str) -> str:
+def step_words(step: Mapping[str, Any], lang: str) -> str:
     """A step in a sentence ("the lever menu"), or its label when the catalogue lacks it."""
     key = "waterfall.step." + str(step.get("name", "")).replace(" ", "-")
     try:

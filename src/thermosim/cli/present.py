@@ -75,26 +75,46 @@ def _results_for(source: str, out: Path, lang: str, reps: int | None) -> Path:
 @LANG_OPTION
 @RUN_INTO_OPTION
 @click.option("--reps", type=click.IntRange(1, 100_000), help="Replications for runs made now.")
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .pptx whose master, layouts and slide size (16:9 or 4:3) the deck is built on; "
+    "its own slides are left out. Default: a clean 16:9 deck.",
+)
 @guarded
-def deck(sources: tuple[str, ...], output: str, lang: str, out: Path, reps: int | None) -> None:
-    """Write a 16:9 PowerPoint deck with figures, a scorecard and speaker notes.
+def deck(
+    sources: tuple[str, ...],
+    output: str,
+    lang: str,
+    out: Path,
+    reps: int | None,
+    template: Path | None,
+) -> None:
+    """Write a PowerPoint talk: every slide's title states its finding, with speaker notes.
 
     Each source is a results folder or a scenario (name or file); a scenario that has no
-    results in OUT yet is run first. -o is a .pptx file, or a folder to write talk.pptx into
-    (an existing folder, or a new one written with a trailing /); any other name is refused.
+    results in OUT yet is run first. The talk: the headline, an agenda (several scenarios), the
+    control loop, per scenario the figures that differ most, an editable chart, the waterfall
+    of `thermosim explain` where it was run, the scorecard, and a closing slide on "begin with
+    insight". -o is a .pptx file, or a folder to write talk.pptx into (an existing folder, or a
+    new one written with a trailing /); any other name is refused.
 
     \b
     Examples:
       thermosim deck lost-key-account baseline -o talk.pptx --lang nl
       thermosim deck results/lost-key-account results/raise-the-bar -o slides/
+      thermosim deck lost-key-account --template company.pptx
     """
     from thermosim.deck import DEFAULT_NAME, SUFFIXES, build_deck
+    from thermosim.deck_master import check_template
     from thermosim.outputs import output_file
 
     target = output_file(output, DEFAULT_NAME, SUFFIXES)  # refused before anything is run
+    if template is not None:
+        check_template(template)
     folders = [_results_for(source, out, lang, reps) for source in sources]
-    written = build_deck(folders, target, lang)
-    click.echo(f"wrote {written} ({len(folders)} scenarios)")
+    written = build_deck(folders, target, lang, template)
+    click.echo(f"wrote {written} ({len(folders)} scenario{'' if len(folders) == 1 else 's'})")
 
 
 @main.command()
@@ -124,6 +144,8 @@ def animate(
 ) -> None:
     """Animate revenue against target week by week, shocks appearing as they happen.
 
+    Every frame is the revenue figure (its axes, ticks, bands and shock shading), drawn up to
+    the week shown; the last frame states the figure's finding and stays up for a few seconds.
     GIF needs nothing extra; MP4 needs ffmpeg (on the PATH, or `pip install 'thermosim[video]'`).
     -o is a .gif or .mp4 file (the format follows its suffix), or a folder to write
     animation.<lang>.<format> into (an existing folder, or a new one written with a trailing /);

@@ -371,6 +371,8 @@ def scorecard(story: Story, lang: str, wins: Mapping[str, int], alike: int, n: i
             )
         )
     lead = max(names, key=lambda v: wins[v])
+    if wins[lead] == 0:  # on every measure the best two are too close to call
+        return sentence(text("find.score.none", lang, n=n))
     return sentence(
         text("find.score.ranking", lang, best=story.label(lead, lang), wins=wins[lead], n=n)
     )

@@ -187,6 +187,7 @@ EN: dict[str, str] = {
     "find.score.detail": "{better} better, {worse} worse, {alike} alike",
     "find.score.detail_all": "alike on all {n} measures",
     "find.score.ranking": "{best} does best on {wins} of {n} measures",
+    "find.score.none": "No approach is clearly best on any of the {n} measures",
     "find.recovery": "{best} recovers {best_value}, {rest}",
     "find.recovery.stays": "{best} absorbs the first hit, {rest}",
     "find.recovery.shock": "{shock}: {finding}",

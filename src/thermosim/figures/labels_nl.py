@@ -179,6 +179,7 @@ NL: dict[str, str] = {
     "find.score.detail": "{better} beter, {worse} slechter, {alike} gelijk",
     "find.score.detail_all": "gelijk op alle {n} punten",
     "find.score.ranking": "{best} scoort het best op {wins} van de {n} punten",
+    "find.score.none": "Geen aanpak is op een van de {n} punten duidelijk de beste",
     "find.recovery": "{best} herstelt {best_value}, {rest}",
     "find.recovery.stays": "{best} vangt de eerste klap op, {rest}",
     "find.recovery.shock": "{shock}: {finding}",

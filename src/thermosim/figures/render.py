@@ -2,12 +2,14 @@
 
 Owns the stable figure names (``FIGURES``), which families apply to which plant
 (``families_for``), the draw function of each family (``DRAW``), ``write_figures`` (every
-figure in every asked format) and ``replace_figures``, through which every figure is written:
-into a hidden staging folder, swapped in as a whole set only when all succeeded, so a failure
-or a stop leaves the previous figures as they were, and no write goes through a symbolic link.
-File names: ``<name>.<lang>.<format>`` for full-slide
-figures and ``<name>.half.<lang>.<format>`` for half-slide ones, so both languages and both
-sizes live side by side (``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``).
+figure in every asked format), ``draw_untitled`` and ``without_title`` (a figure for a slide
+whose own title states the finding: drawn without one, nothing written) and
+``replace_figures``, through which every figure is written: into a hidden staging folder,
+swapped in as a whole set only when all succeeded, so a failure or a stop leaves the previous
+figures as they were, and no write goes through a symbolic link. File names:
+``<name>.<lang>.<format>`` for full-slide figures and ``<name>.half.<lang>.<format>`` for
+half-slide ones, so both languages and both sizes live side by side
+(``revenue-vs-target.nl.png``, ``scorecard.half.en.pdf``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from thermosim.errors import ResultsError
 from thermosim.figures.labels import check_lang
 from thermosim.figures.loop import draw_control_loop
 from thermosim.figures.scorecard import draw_scorecard
-from thermosim.figures.style import DPI, SIZES, check_size, slide_style
+from thermosim.figures.style import DPI, SIZES, TITLE_TAKEN, check_size, slide_style
 from thermosim.figures.team import draw_firefighting, draw_team_health, draw_time_allocation
 from thermosim.figures.timeline import draw_cumulative_gap, draw_recovery, draw_revenue_vs_target
 from thermosim.plant.registry import plant_spec
@@ -202,6 +205,48 @@ def _draw_share(
     return _draw_names(results, staging, names[worker + 1 :: shares], lang, formats, size)
 
 
+@dataclass(frozen=True)
+class Untitled:
+    """A figure drawn without its title, and the finding that title would have stated."""
+
+    figure: Figure
+    title: str
+
+
+def without_title(draw: Callable[[], Figure]) -> Untitled:
+    """Call ``draw`` (any figure function) with the figure's title left out.
+
+    The legend row and the axes move up into the title's place; everything else is drawn as in
+    the stand-alone figure. Returns the figure and the title (the finding) it would have had,
+    ``""`` when the figure has none.
+    """
+    titles: list[str] = []
+    token = TITLE_TAKEN.set(titles)
+    try:
+        fig = draw()
+    finally:
+        TITLE_TAKEN.reset(token)
+    return Untitled(fig, titles[-1] if titles else "")
+
+
+def draw_untitled(results: SavedResults, name: str, lang: str = "en") -> Untitled:
+    """One full-slide figure without its title, and the finding its title would state.
+
+    For a slide that carries the finding as its own title (the deck): the picture is the
+    stand-alone figure with the legend row moved up into the title's place. Nothing is written.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a figure family (``FIGURES``).
+    ValueError
+        For an unknown language, or a family that does not apply to the results' plant.
+    """
+    check_lang(lang)
+    draw = DRAW[name]
+    return without_title(lambda: draw(results, lang, "full"))
+
+
 def _carry(old: Path, new: Path, drawn: set[str]) -> None:
     """Bring what ``old`` holds besides the newly drawn files into ``new``, unchanged.
 
@@ -280,8 +325,11 @@ __all__ = [
     "FIGURES",
     "FORMATS",
     "SIZES",
+    "Untitled",
+    "draw_untitled",
     "families_for",
     "figure_path",
     "replace_figures",
+    "without_title",
     "write_figures",
 ]

@@ -3,8 +3,9 @@
 Owns which KPIs a trainer compares per plant, how a difference between two variants is spelled
 out, when it counts (``findings.ALIKE``), and the table drawn as text on a slide: one row per
 KPI, one column per variant (the better value in bold), and for two variants a column that
-spells the difference out ("16 pts higher"). Values are written by ``kpi_text.format_kpi``;
-which direction is better is the catalogue's (``metrics.KPIS``).
+spells the difference out ("16 pts higher"). Values are written by ``kpi_text.format_kpi``
+through ``value_text``, the one path the figure, the deck's table and the console share; which
+direction is better is the catalogue's (``metrics.KPIS``). ``score_finding`` is the title.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ class Row:
     better: str | None  # the variant that does better by a margin that counts
     difference: str  # "b vs a" in words (two variants), else ""
     difference_by: str | None  # who the difference favours
+
+    def value_text(self, variant: str, lang: str) -> str:
+        """The variant's value as every output writes it (``88%``, ``> 78 wk``, ``€ 1,4 mln``)."""
+        return format_kpi(self.kpi, self.values[variant], lang, censored=self.censored[variant])
 
 
 def _alike(story: Story, kpi: str, a: float, b: float, ca: bool, cb: bool) -> bool:
@@ -160,21 +165,38 @@ def draw_scorecard(
     check_size(size)
     story = Story.of(results)
     rows = score_rows(story, lang)
-    wins = {v: sum(1 for r in rows if r.better == v) for v in story.variants}
-    alike = sum(1 for r in rows if r.better is None)
-    title = findings.scorecard(story, lang, wins, alike, len(rows))
+    title = score_finding(story, rows, lang)
     with slide_style():
         fig, table = blank_panel(title, story.footer(lang, bands=False), size, ax)
         _draw_table(table, story, rows, lang)
     return fig
 
 
-def _row_label(story: Story, kpi: str, lang: str) -> str:
+def wins(story: Story, rows: Sequence[Row]) -> dict[str, int]:
+    """How many rows each variant does better on (by a margin that counts)."""
+    return {v: sum(1 for r in rows if r.better == v) for v in story.variants}
+
+
+def score_finding(story: Story, rows: Sequence[Row], lang: str) -> str:
+    """The scorecard's title: who does better on how many of the rows."""
+    alike = sum(1 for r in rows if r.better is None)
+    return findings.scorecard(story, lang, wins(story, rows), alike, len(rows))
+
+
+def row_label(story: Story, kpi: str, lang: str) -> str:
     """A KPI's name; with several shocks, the recovery row names the one it is about."""
     shocks = story.shocks_recoverable()
     if kpi == "recovery_weeks" and len(shocks) > 1:
         return text("kpi.recovery_weeks.after", lang, shock=shocks[0].label(lang, size=False))
     return text(f"kpi.{kpi}", lang)
+
+
+def difference_heading(story: Story, lang: str) -> str:
+    """The heading of the difference column (two variants: "Steering vs reacting"), else ""."""
+    if len(story.variants) != 2:
+        return ""
+    a, b = findings.steering_last(story, story.variants)
+    return text("score.vs", lang, a=story.label(b, lang), b=story.label(a, lang, inline=True))
 
 
 @dataclass
@@ -200,17 +222,10 @@ def _draw_table(ax: Axes, story: Story, rows: Sequence[Row], lang: str) -> None:
     width_in, height_in = box.width / fig.dpi, box.height / fig.dpi
     names = list(story.variants)
     pair = findings.steering_last(story, names) if len(names) == 2 else None
-    labels = [_row_label(story, r.kpi, lang) for r in rows]
-    values = [
-        [format_kpi(r.kpi, r.values[v], lang, censored=r.censored[v]) for v in names] for r in rows
-    ]
+    labels = [row_label(story, r.kpi, lang) for r in rows]
+    values = [[r.value_text(v, lang) for v in names] for r in rows]
     heads = [story.label(v, lang) for v in names]
-    diff_head = ""
-    if pair is not None:
-        a, b = pair
-        diff_head = text(
-            "score.vs", lang, a=story.label(b, lang), b=story.label(a, lang, inline=True)
-        )
+    diff_head = difference_heading(story, lang)
     left = 0.1  # the title's margin
 
     def widths(t: _Type) -> tuple[list[float], float, float]:

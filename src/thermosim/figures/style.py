@@ -4,14 +4,17 @@ Owns where the shipped ``thermosim.mplstyle`` is applied (only inside a figure's
 ``slide_style()``, and ``SlideCanvas`` so a figure drawn or saved later still gets it), the slide
 sizes, one colour and line style per variant (Okabe-Ito, by preset so "reacting" looks the same
 in every scenario), and the frame of every figure: a finding as the title, a legend row under
-it, a small footer, with the axes laid out by constrained layout in the space left.
+it, a small footer, with the axes laid out by constrained layout in the space left (the title
+left out while ``TITLE_TAKEN`` collects it, for a slide that states it as its own title).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +80,11 @@ EXTRA_LOOKS: tuple[LineLook, ...] = (
 TARGET_LOOK = LineLook(INK, (0, (2.6, 1.6)))
 
 
+# While ``render.draw_untitled`` draws, ``finish`` hands its title to this list instead of
+# drawing it: the finding is computed once, in the figure's own code, and a slide states it.
+TITLE_TAKEN: ContextVar[list[str] | None] = ContextVar("thermosim_title_taken", default=None)
+
+
 def variant_looks(variants: Sequence[tuple[str, str | None]]) -> dict[str, LineLook]:
     """One look per variant (name and preset), in scenario order.
 
@@ -138,6 +146,8 @@ def new_figure(size: str) -> Figure:
     return fig
 
 
+# Wrapping measures the same words again and again (a balanced wrap tries a dozen widths).
+@functools.lru_cache(maxsize=8192)
 def text_width_pt(text: str, size: float, bold: bool = False) -> float:
     """Width of ``text`` in points as DejaVu Sans draws it (the widest line of several)."""
     prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
@@ -180,6 +190,16 @@ def _words(paragraph: str) -> list[str]:
         else:
             words.append(word)
     return words
+
+
+def keep_together(text: str) -> str:
+    """``text`` with a no-break space where ``wrap`` keeps words together ("4,478\u00a0h").
+
+    For text another program wraps (a slide's text box): it then breaks where ``wrap`` would.
+    """
+    return "\n".join(
+        " ".join(w.replace(" ", "\u00a0") for w in _words(line)) for line in text.split("\n")
+    )
 
 
 def _greedy_wrap(text: str, width_pt: float, size: float, bold: bool) -> list[str]:
@@ -248,23 +268,27 @@ def finish(
     """
     width, height = (float(v) for v in fig.get_size_inches())
     usable_pt = (width - 2 * MARGIN_IN) * 72
-    title_pt = TITLE_PT
-    lines = wrap(title, usable_pt, title_pt, bold=True)
-    if len(lines) > 2:
-        title_pt = TITLE_SMALL_PT
-        lines = wrap(title, usable_pt, title_pt, bold=True)
     y = height - MARGIN_IN
-    fig.suptitle(
-        "\n".join(lines),
-        x=MARGIN_IN / width,
-        y=y / height,
-        ha="left",
-        va="top",
-        fontsize=title_pt,
-        fontweight="bold",
-        linespacing=1.15,
-    ).set_in_layout(False)
-    y -= len(lines) * title_pt * 1.17 * 1.15 / 72 + 0.1
+    caught = TITLE_TAKEN.get()
+    if caught is not None:
+        caught.append(title)  # the slide states it; the legend row takes the title's place
+    else:
+        title_pt = TITLE_PT
+        lines = wrap(title, usable_pt, title_pt, bold=True)
+        if len(lines) > 2:
+            title_pt = TITLE_SMALL_PT
+            lines = wrap(title, usable_pt, title_pt, bold=True)
+        fig.suptitle(
+            "\n".join(lines),
+            x=MARGIN_IN / width,
+            y=y / height,
+            ha="left",
+            va="top",
+            fontsize=title_pt,
+            fontweight="bold",
+            linespacing=1.15,
+        ).set_in_layout(False)
+        y -= len(lines) * title_pt * 1.17 * 1.15 / 72 + 0.1
     if handles:
         ncols, rows = _legend_layout(labels, usable_pt, row_major, handlelength)
         order = list(range(len(labels)))
