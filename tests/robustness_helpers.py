@@ -142,3 +142,14 @@ def reports_slowly(index: int) -> int:
         time.sleep(0.1)
         report(tenth / 10)
     return index
+
+
+def as_from_a_terminal() -> None:
+    """In a child before exec: SIGINT, SIGQUIT and SIGHUP at their defaults, as a shell gives.
+
+    A test run started in the background (``cmd &``, ``nohup``) inherits them ignored, and
+    thermosim rightly leaves an ignored signal ignored: the tests that send them would hang.
+    """
+    for name in ("SIGINT", "SIGQUIT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)

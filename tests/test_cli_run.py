@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from robustness_helpers import as_from_a_terminal
 from thermosim.cli import main
 
 
@@ -176,7 +177,17 @@ def test_ctrl_c_stops_workers_and_keeps_the_previous_results(tmp_path: Path) -> 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,  # Ctrl-C reaches it even when pytest runs in background
     )
+    try:
+        _stop_it(process, tmp_path, previous)
+    finally:
+        if process.poll() is None:  # never leave a run eating the machine's cores
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _stop_it(process: subprocess.Popen[str], tmp_path: Path, previous: Path) -> None:
     workers: list[int] = []
     deadline = time.monotonic() + 60
     while len(workers) < 2 and time.monotonic() < deadline:

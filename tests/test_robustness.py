@@ -31,6 +31,7 @@ import thermosim
 from conftest import make_scenario
 from robustness_helpers import (
     RACE_FILES,
+    as_from_a_terminal,
     children,
     command_line,
     dies_at_two,
@@ -548,6 +549,7 @@ def start_run(out: Path, marker: str, reps: int = 40) -> subprocess.Popen[str]:
         text=True,
         start_new_session=True,  # its own process group, as a job in a shell has
         env=env,
+        preexec_fn=as_from_a_terminal,  # the signals sent are not ignored by inheritance
     )
 
 
