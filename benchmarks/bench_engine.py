@@ -11,9 +11,11 @@ What it measures, in one run, on the default sales scenario (10 people, 104 week
   ``--bare-procs`` processes (default 10, about the model's process count), ``--bare-events``
   events (default 200k) counted the way the engine counts them
   (``while env.peek() < until: env.step(); n += 1``), median;
-* the ratio model / bare events per second (the project aims at >= 0.25, against the
-  multi-process loop);
-* wall time per replication, median and p90 (the aim is < 100 ms);
+* the ratio model / bare events per second. The engine books a team's week in one event (a
+  crew, ``plant/sales/crew.py``), not one per person, so its events are few (about 560 a
+  replication, against 1,700 with a process per person) and each does much: the ratio says how
+  much model runs per SimPy event, not how fast the engine is; no aim is set on it;
+* wall time per replication, median and p90 (issue 12 aims at <= 16 ms);
 * memory: the tracemalloc peak of one replication, and the process's maximum RSS;
 * Python, simpy and numpy versions and the CPU count.
 
@@ -68,8 +70,7 @@ SCENARIO = {
         {"name": "steered", "preset": "steered"},
     ],
 }
-AIM_RATIO = 0.25
-AIM_WALL_MS = 100.0
+AIM_WALL_MS = 16.0
 PROFILE_REPS = 5
 PROFILE_TOP = 20
 PROFILE_TOP_OWN = 10
@@ -250,10 +251,8 @@ def benchmark(reps: int, bare_events: int, bare_procs: int) -> dict[str, Any]:
         "tracemalloc_peak_mb": {**memory, "max": max(memory.values())},
         "max_rss_mb": max_rss_mb(),
         "aims": {
-            "ratio_min": AIM_RATIO,
-            "ratio_met": ratio[str(bare_procs)] >= AIM_RATIO,
             "wall_ms_max": AIM_WALL_MS,
-            "wall_met": wall_median < AIM_WALL_MS,
+            "wall_met": wall_median <= AIM_WALL_MS,
         },
         "environment": environment(),
         "samples": {
@@ -295,19 +294,13 @@ def format_table(res: dict[str, Any]) -> str:
     rows.append(("model events/s, overall", f"{eps['overall']:,.0f}", ""))
     rows.append(("bare simpy events/s, 1 process", f"{bare['1']:,.0f}", ""))
     rows.append((f"bare simpy events/s, {procs} processes", f"{bare[procs]:,.0f}", ""))
-    rows.append(
-        (
-            f"ratio model / bare ({procs} processes)",
-            f"{ratio[procs]:.3f}",
-            f">= {AIM_RATIO:.2f}  {_verdict(aims['ratio_met'])}",
-        )
-    )
+    rows.append((f"ratio model / bare ({procs} processes)", f"{ratio[procs]:.3f}", ""))
     rows.append(("ratio model / bare (1 process)", f"{ratio['1']:.3f}", ""))
     rows.append(
         (
             "wall ms / replication, median",
             f"{wall['median']:.1f}",
-            f"< {AIM_WALL_MS:.0f}  {_verdict(aims['wall_met'])}",
+            f"<= {AIM_WALL_MS:.0f}  {_verdict(aims['wall_met'])}",
         )
     )
     rows.append(("wall ms / replication, p90", f"{wall['p90']:.1f}", ""))

@@ -26,17 +26,24 @@ from thermosim.config.sales import (
 )
 from thermosim.control.levers import Intervention
 from thermosim.plant.sales.accounts import Accounts
-from thermosim.plant.sales.arrivals import Arrival, hand_out, market_clock
+from thermosim.plant.sales.arrivals import Arrivals, hand_out, market_arrivals, market_clock
+from thermosim.plant.sales.books import book_hours
 from thermosim.plant.sales.levers import TeamLevers
 from thermosim.plant.sales.people import (
     REST_FATIGUE,
     REST_MOTIVATION,
+    Keep,
+    PeopleWeek,
     approach,
     attrition_hazard,
+    grow_skill,
+    live_week,
+    next_fatigue,
+    next_motivation,
     update_fatigue,
 )
-from thermosim.plant.sales.state import Lead, Person
-from thermosim.plant.sales.work import _Screen
+from thermosim.plant.sales.state import Hours, Lead, Ledger, Person, Week
+from thermosim.plant.sales.work import WeekPlan, _Screen
 from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Decisions, Stream
 
@@ -372,6 +379,7 @@ def test_batched_arrivals_come_where_one_event_per_lead_puts_them(start: float) 
     def run(batched: bool) -> list[tuple[str, float]]:
         env = simpy.Environment(initial_time=start)
         log: list[tuple[str, float]] = []
+        blocks = market_arrivals(start, 40.0, 1.1, ShockSchedule([]), seeded(11))
         clock = market_clock(start, 40.0, 1.1, ShockSchedule([]), seeded(11))
 
         def one_per_lead() -> Generator[Any, Any, None]:
@@ -380,8 +388,8 @@ def test_batched_arrivals_come_where_one_event_per_lead_puts_them(start: float) 
                 assert env.now == week
                 log.append(("lead", env.now))
 
-        def receive(arrivals: list[Arrival]) -> None:
-            log.extend(("lead", week) for week, *_ in arrivals)
+        def receive(arrivals: Arrivals, first: int, stop: int) -> None:
+            log.extend(("lead", week) for week in arrivals.weeks[first:stop])
 
         def weekly(offset: float) -> Generator[Any, Any, None]:
             yield env.timeout(offset)
@@ -389,7 +397,7 @@ def test_batched_arrivals_come_where_one_event_per_lead_puts_them(start: float) 
                 log.append((f"week+{offset}", env.now))
                 yield env.timeout(1.0)
 
-        env.process(hand_out(env, clock, receive) if batched else one_per_lead())
+        env.process(hand_out(env, blocks, receive) if batched else one_per_lead())
         for offset in (0.001, 0.002, 0.999):
             env.process(weekly(offset))
         env.run(until=start + 14.0)
@@ -430,3 +438,176 @@ def test_a_training_day_is_paid_once_per_week_whoever_joined_the_team() -> None:
         hires = run.series["headcount"]  # changes when hires join: the case that went wrong
         assert np.ptp(hires) > 0
         assert np.allclose(fees, fee_eur), fees
+
+
+# --- the same numbers, worked out faster -----------------------------------------------------
+# The engine's hot paths work out several things at once (a block of arrivals, a crew's hours,
+# a person's week in one function); each must give what the one-at-a-time rule gives, bit for
+# bit, and leave every stream where the rule leaves it.
+
+
+@pytest.mark.parametrize("noisy", [True, False], ids=["noisy", "noise-off"])
+def test_a_block_of_arrivals_draws_what_one_arrival_at_a_time_draws(noisy: bool) -> None:
+    block = Stream(np.random.SeedSequence(5), noisy=noisy)
+    single = Stream(np.random.SeedSequence(5), noisy=noisy)
+    # Block sizes that straddle batches of uniforms (two per arrival) and of luck (one).
+    for count in (1, 7, 255, 256, 300, 511, 64, 1000):
+        waits, keeps, lucks = block.arrivals(0.05, count)
+        draws = [single.arrival(0.05) for _ in range(count)]
+        assert waits == [wait for wait, _, _ in draws]
+        assert keeps == [keep for _, keep, _ in draws]
+        assert [tuple(column[i] for column in lucks) for i in range(count)] == [
+            luck for _, _, luck in draws
+        ]
+    # Both leave the stream at the same place.
+    assert [block.uniform() for _ in range(600)] == [single.uniform() for _ in range(600)]
+    assert [block.luck() for _ in range(600)] == [single.luck() for _ in range(600)]
+
+
+@pytest.mark.parametrize("noisy", [True, False], ids=["noisy", "noise-off"])
+def test_zero_counts_draw_what_poisson_draws_at_a_rate_of_zero(noisy: bool) -> None:
+    at_once = Stream(np.random.SeedSequence(6), noisy=noisy)
+    one_by_one = Stream(np.random.SeedSequence(6), noisy=noisy)
+    for count in (3, 509, 1, 1024, 0):
+        at_once.zero_counts(count)
+        assert [one_by_one.poisson(0.0) for _ in range(count)] == [0] * count
+    assert [at_once.poisson(2.5) for _ in range(100)] == [
+        one_by_one.poisson(2.5) for _ in range(100)
+    ]
+
+
+def one_wait_per_lead(
+    start: float, rate: float, top: float, schedule: ShockSchedule, stream: Stream
+) -> Generator[tuple[float, float, float, Any], None, None]:
+    """The market's clock as a process sleeping once per lead drew it (the definition)."""
+    week = start
+    while True:
+        base = rate * schedule.factor("lead_rate", week) * top
+        if base <= 0.0:
+            week += 1.0
+            yield week, 1.0, 0.0, None
+            continue
+        wait, keep, luck = stream.arrival(1.0 / base)
+        week += wait
+        yield week, wait, keep, luck
+
+
+@pytest.mark.parametrize(
+    ("rate", "shocks"),
+    [
+        (30.0, []),
+        (30.0, [{"kind": "seasonality", "week": 0, "amplitude": 0.4, "period_weeks": 13}]),
+        (0.0, []),
+        (
+            12.0,
+            [
+                {
+                    "kind": "lead_rate",
+                    "week": 5,
+                    "factor": 0.0,
+                    "shape": "pulse",
+                    "duration_weeks": 3,
+                }
+            ],
+        ),
+    ],
+    ids=["steady", "seasonal", "no-market", "market-stops"],
+)
+def test_the_market_clock_draws_its_blocks_as_one_wait_per_lead(
+    rate: float, shocks: list[dict[str, Any]]
+) -> None:
+    from pydantic import TypeAdapter
+
+    from thermosim.config.shocks import AnyShock
+
+    schedule = ShockSchedule(TypeAdapter(list[AnyShock]).validate_python(shocks))
+    clock = market_clock(-3.0, rate, 1.2, schedule, seeded(7))
+    reference = one_wait_per_lead(-3.0, rate, 1.2, schedule, seeded(7))
+    for _ in range(1500):  # several blocks, several batches of draws
+        assert next(clock) == next(reference)
+
+
+def test_clipped_levels_are_each_lever_s_level_clipped() -> None:
+    team = levers()
+    team.set_continuous({"coaching": 0.4, "account_care": -0.5, "discount_push": 1.7}, [])
+    team.start(Intervention(week=2.0, lever="call_blitz", intensity=0.6))
+    team.start(Intervention(week=2.0, lever="discount_push", intensity=0.9))
+    team.start(Intervention(week=2.0, lever="urgent_meeting", intensity=1.0))  # one week
+    for week in (2.0, 2.5, 3.0, 2.0 + PRICES.call_blitz.duration_weeks):
+        levels = team.levels(week)
+        clipped = team.clipped_levels(week)
+        assert levels.keys() == clipped.keys()
+        for name, level in levels.items():
+            assert level == team.level(name, week)
+            assert clipped[name] == min(1.0, max(0.0, level))
+    assert team.levels(3.0)["account_care"] == 0.0  # a level below 0 is not in force
+    assert team.clipped_levels(2.0)["urgent_meeting"] == 1.0
+    assert team.clipped_levels(3.0)["urgent_meeting"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("tiring", "fading", "training"),
+    [(True, True, 0.0), (True, False, 1.0), (False, True, 0.5), (True, True, 1.0)],
+)
+def test_live_week_is_the_people_rules_one_after_the_other(
+    tiring: bool, fading: bool, training: float
+) -> None:
+    keep = Keep.of(PEOPLE)
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        fatigue, motivation, capability, trained, bump = rng.random(5)
+        one, other = (
+            Person(0, 0.0, seeded(), fatigue, motivation, capability, trained * 0.2, bump * 0.1)
+            for _ in range(2)
+        )
+        rise, recovery, target, level = rng.random(4)
+        drivers = PeopleWeek(
+            rise, recovery, target, training, tiring, fading, PEOPLE.attrition_per_year / 52.0
+        )
+        hazard = live_week(one, drivers, level, keep, PEOPLE)
+        if tiring:
+            other.fatigue = next_fatigue(other.fatigue, rise, recovery)
+        other.motivation = next_motivation(other.motivation, other.fatigue, level, keep.motivation)
+        grow_skill(other, target, training, fading, keep, PEOPLE)
+        assert hazard == attrition_hazard(other, PEOPLE)
+        for name in ("fatigue", "motivation", "capability", "trained", "training_bump"):
+            assert getattr(one, name) == getattr(other, name), name
+
+
+@pytest.mark.parametrize(("pressure", "coaching"), [(0.0, 0.0), (1.0, 0.7)])
+def test_booking_a_crew_adds_up_as_booking_each_person_in_turn(
+    pressure: float, coaching: float
+) -> None:
+    plan = WeekPlan(
+        Hours(40.0 + 10.0 * pressure, 21.3, 4.1, 2.2, 3.0 * coaching, 2.0, 4.4, 3.3),
+        coaching_level=coaching,
+        lever_hours=1.7,
+    )
+    used = [21.3, 17.25, 20.9, 0.0, 21.3, 19.999]
+    crew, each = (Week(), Ledger()), (Week(), Ledger())
+    book_hours(*crew, plan, used, 40.0, 55.0)
+    for hours in used:
+        book_hours(*each, plan, [hours], 40.0, 55.0)
+    assert crew == each
+    assert crew[0].overtime_hours > 0.0 if pressure else crew[0].overtime_hours == 0.0
+
+
+def test_a_booked_week_has_hours_for_every_use_in_order() -> None:
+    from thermosim.config.sales import SalesPlantConfig
+    from thermosim.plant.sales.books import HOUR_USES, Pay, week_row
+
+    row = week_row(
+        Week(),
+        [person()],
+        revenue=0.0,
+        margin_eur=0.0,
+        target=1.0,
+        satisfaction=0.7,
+        fatigue=REST_FATIGUE,
+        discount=0.0,
+        pressure=0.0,
+        pay=Pay.of(SalesPlantConfig()),
+    )
+    hours = [name.removeprefix("hours_") for name in row if name.startswith("hours_")]
+    assert hours == ["levers", *HOUR_USES]
+    assert row["margin"] == 0.0 and row["headcount"] == 1.0  # no revenue: no margin

@@ -8,9 +8,11 @@ before it ends; the recorded series are one row per week. It knows a plant only 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -195,7 +197,10 @@ class _Replication:
         self.controllers = _controllers(spec, scenario, variant, streams)
         n = scenario.horizon_weeks
         self.rows: list[dict[str, float]] = []  # the recorded weeks' rows so far
-        self.control = {name: np.full(n, np.nan) for name in CONTROL_SERIES}
+        # The main loop's review, week by week (NaN: no review that week); lists while running,
+        # since setting one item of a list is quicker than of an array.
+        self.control: dict[str, list[float]] = {name: [math.nan] * n for name in CONTROL_SERIES}
+        self._goal_shared = _shares_goal(variant)
         self.log: list[Intervention] = []
         self._last_continuous: dict[tuple[str, str], float] = {}
         self.warmup_ledger: dict[str, float] = {}
@@ -238,7 +243,7 @@ class _Replication:
             (review.reference, review.perceived, review.error, review.output),
             strict=True,
         ):
-            self.control[name][week] = np.nan if value is None else value
+            self.control[name][week] = math.nan if value is None else value
         decision = Decision(
             week=now,
             continuous=continuous,
@@ -246,7 +251,7 @@ class _Replication:
             started=started,
             pressure=self.spec.pressure(outputs, self.variant.policy),
             gap=review.error if review.perceived is not None else None,
-            goal_shared=_shares_goal(self.variant),
+            goal_shared=self._goal_shared,
         )
         if self.decide is not None:
             decision = self.decide(review, decision, self.plant.sample)
@@ -307,13 +312,9 @@ class _Replication:
         while env.peek() < horizon:
             step()
             events += 1
-        n = self.scenario.horizon_weeks
-        series = {}
-        for name in dict.fromkeys(chain.from_iterable(self.rows)):  # in order of appearance
-            series[name] = values = np.zeros(n)  # a week without the series: 0
-            values[: len(self.rows)] = [row.get(name, 0.0) for row in self.rows]
+        series = _series(self.rows, self.scenario.horizon_weeks)
         for name, values in self.control.items():
-            series[name] = _fill_forward(values)
+            series[name] = _fill_forward(np.array(values))
         ledger = self.spec.ledger(self.plant)
         ledger.update(self.warmup_ledger)
         return Run(
@@ -326,6 +327,27 @@ class _Replication:
             events,
             ledger,
         )
+
+
+def _series(rows: list[dict[str, float]], n: int) -> dict[str, np.ndarray]:
+    """The recorded rows as one array of ``n`` weeks per name, in order of first appearance.
+
+    A name missing from a row (or a week without a row) is 0 that week.
+    """
+    names = list(dict.fromkeys(chain.from_iterable(rows)))
+    series = {}
+    if len(names) > 1 and all(len(row) == len(names) for row in rows):
+        # Every row has every name (the usual case): one table, each row read in C.
+        get = itemgetter(*names)
+        table = np.array([get(row) for row in rows], dtype=float)
+        for i, name in enumerate(names):
+            series[name] = values = np.zeros(n)  # its own array, whatever is kept of the rest
+            values[: len(rows)] = table[:, i]
+        return series
+    for name in names:
+        series[name] = values = np.zeros(n)
+        values[: len(rows)] = [row.get(name, 0.0) for row in rows]
+    return series
 
 
 def _shares_goal(variant: Variant) -> bool:

@@ -21,6 +21,8 @@ _STANDARD_NORMAL = NormalDist()
 _WEYL = tuple(math.sqrt(p) % 1.0 for p in (2, 3, 5, 7, 11, 13, 17, 19))
 
 Luck = tuple[float, float, float, float, float, float]  # five uniforms and a standard normal
+# The lucks of many leads as six columns (one list per element of ``Luck``), in lead order.
+LuckColumns = tuple[list[float], list[float], list[float], list[float], list[float], list[float]]
 
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
@@ -54,7 +56,8 @@ class Stream:
         self._phase = phase  # noise off: where the Weyl sequences start (differs per stream)
         self._u: list[float] = []
         self._z: list[float] = []
-        self._rows: list[Luck] = []
+        # Luck drawn ahead, by column (``Luck``'s six elements); popped from the end, row by row.
+        self._luck: list[list[float]] = [[] for _ in range(6)]
         self._k = [0] * len(_WEYL)  # position in each channel's Weyl sequence
         self._carry = 0.0  # fractional remainder for noise-free counts
 
@@ -76,11 +79,15 @@ class Stream:
         if not self.noisy:
             u = self.uniform
             return (u(0), u(1), u(2), u(3), u(4), 0.0)
-        if not self._rows:
-            u = self.rng.random((5, _BATCH)).tolist()
-            z = self.rng.standard_normal(_BATCH).tolist()
-            self._rows = list(zip(u[0], u[1], u[2], u[3], u[4], z, strict=True))
-        return self._rows.pop()
+        if not self._luck[0]:
+            self._draw_luck()
+        u0, u1, u2, u3, u4, z = self._luck
+        return (u0.pop(), u1.pop(), u2.pop(), u3.pop(), u4.pop(), z.pop())
+
+    def _draw_luck(self) -> None:
+        u = self.rng.random((5, _BATCH)).tolist()
+        z = self.rng.standard_normal(_BATCH).tolist()
+        self._luck = [*u, z]
 
     def arrival(self, mean_wait: float) -> tuple[float, float, Luck]:
         """The draws of one arrival: its wait, a uniform on channel 4, and its luck.
@@ -96,9 +103,54 @@ class Stream:
         if not self._u:
             self._u = self.rng.random(_BATCH).tolist()
         keep = self._u.pop()
-        if not self._rows:
-            return wait, keep, self.luck()
-        return wait, keep, self._rows.pop()
+        return wait, keep, self.luck()
+
+    def arrivals(
+        self, mean_wait: float, count: int
+    ) -> tuple[list[float], list[float], LuckColumns]:
+        """The draws of ``count`` arrivals at once: their waits, thinning uniforms and lucks.
+
+        The same numbers, in the same order, as ``count`` calls of ``arrival(mean_wait)``, and
+        the stream is left where they would leave it; taken from the batches a slice at a time
+        (lists are popped from the end, so a slice is read backwards) instead of one call each,
+        and the lucks come as columns, without a tuple per lead.
+        """
+        waits: list[float] = []
+        keeps: list[float] = []
+        lucks: LuckColumns = ([], [], [], [], [], [])
+        if not self.noisy:
+            for _ in range(count):
+                wait, keep, luck = self.arrival(mean_wait)
+                waits.append(wait)
+                keeps.append(keep)
+                for column, value in zip(lucks, luck, strict=True):
+                    column.append(value)
+            return waits, keeps, lucks
+        log = math.log
+        while len(waits) < count:
+            if not self._u:
+                self._u = self.rng.random(_BATCH).tolist()
+            if len(self._u) == 1:  # the arrival's two uniforms straddle a new batch
+                wait, keep, luck = self.arrival(mean_wait)
+                waits.append(wait)
+                keeps.append(keep)
+                for column, value in zip(lucks, luck, strict=True):
+                    column.append(value)
+                continue
+            if not self._luck[0]:  # after the uniforms, as ``arrival`` draws them
+                self._draw_luck()
+            k = min(len(self._u) // 2, len(self._luck[0]), count - len(waits))
+            taken = self._u[-2 * k :]
+            del self._u[-2 * k :]
+            taken.reverse()  # in the order ``pop`` gives them: wait, keep, wait, keep, ...
+            waits += [-mean_wait * log(1.0 - u) for u in taken[0::2]]
+            keeps += taken[1::2]
+            for column, source in zip(lucks, self._luck, strict=True):
+                part = source[-k:]
+                del source[-k:]
+                part.reverse()
+                column += part
+        return waits, keeps, lucks
 
     def normal(self) -> float:
         """A standard normal number (0 when noise is off)."""
@@ -114,6 +166,20 @@ class Stream:
             return mean
         return -mean * math.log(1.0 - self.uniform())
 
+    def zero_counts(self, count: int) -> None:
+        """Draw ``count`` Poisson counts at a rate of zero (or below): all 0, so none returned.
+
+        What ``count`` calls of ``poisson(0.0)`` draw: one uniform each (noise off: none).
+        """
+        if not self.noisy:
+            return
+        while count > 0:
+            if not self._u:
+                self._u = self.rng.random(_BATCH).tolist()
+            taken = len(self._u) if len(self._u) < count else count
+            del self._u[len(self._u) - taken :]
+            count -= taken
+
     def poisson(self, lam: float) -> int:
         """A Poisson count from exactly one uniform (inverse CDF).
 
@@ -122,7 +188,7 @@ class Stream:
         rounds the expectation, carrying the remainder forward.
         """
         if not self.noisy:
-            total = max(0.0, lam) + self._carry
+            total = (lam if lam > 0.0 else 0.0) + self._carry  # max(0.0, lam), to the bit
             count = math.floor(total)
             self._carry = total - count
             return count
@@ -162,7 +228,8 @@ class Decisions:
         """Decide one outcome."""
         if self.noisy:
             return u < p
-        total = self._sums.get(channel, 0.5) + min(1.0, max(0.0, p))
+        p = p if p > 0.0 else 0.0  # min(1.0, max(0.0, p)), to the bit: every decision
+        total = self._sums.get(channel, 0.5) + (p if p < 1.0 else 1.0)
         if total >= 1.0:
             self._sums[channel] = total - 1.0
             return True

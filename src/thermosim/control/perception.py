@@ -51,7 +51,8 @@ class Perception:
         visible = len(self._samples) - self.delay_steps
         if visible <= 0:
             return None
-        start = max(0, visible - self.window_steps)
+        start = visible - self.window_steps
+        start = start if start > 0 else 0
         # Before a full window has arrived the controller averages what it has.
         seen = [self._samples[i] for i in range(start, visible)]
         return sum(seen) / len(seen)

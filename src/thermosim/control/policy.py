@@ -73,8 +73,9 @@ class Policy:
             return self.deadband
         n = len(self._recent)
         mean = sum(self._recent) / n
-        var = sum((e - mean) ** 2 for e in self._recent) / (n - 1)
-        return max(self.deadband, self.control_limit_sigma * math.sqrt(var))
+        var = sum([(e - mean) ** 2 for e in self._recent]) / (n - 1)
+        limit = self.control_limit_sigma * math.sqrt(var)
+        return limit if limit > self.deadband else self.deadband  # max(deadband, limit)
 
     def update(self, error: float, dt_weeks: float) -> float:
         """Return the output for this review's (normalised) error."""
@@ -84,9 +85,13 @@ class Policy:
         if self.integral_time_weeks is not None and self.integral_time_weeks > 0.0:
             low, high = self.integral_limits()
             step = effective * dt_weeks / self.integral_time_weeks
-            self.integral = min(high, max(low, self.integral + step))
+            # min(high, max(low, x)) and below written out (the same, to the bit): every review
+            integral = self.integral + step
+            integral = integral if integral > low else low
+            self.integral = integral if integral < high else high
         raw_output = self.gain * (effective + self.integral)
-        return min(self.output_max, max(self.output_min, raw_output))
+        output = raw_output if raw_output > self.output_min else self.output_min
+        return output if output < self.output_max else self.output_max
 
     def integral_limits(self) -> tuple[float, float]:
         """The range of the integral whose term ``gain * integral`` the output can still use."""

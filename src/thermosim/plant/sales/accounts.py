@@ -36,6 +36,7 @@ class Accounts:
         self.regular = float(cfg.accounts)  # fractional: churn and growth accumulate smoothly
         self.key_active = [True] * cfg.key_accounts
         self.satisfaction = cfg.satisfaction_start
+        self._keep = math.exp(-1.0 / cfg.satisfaction_weeks)  # of a gap, after one week
 
     def lose_key_accounts(self, count: int) -> int:
         """A shock: ``count`` key accounts leave for good; returns how many actually left."""
@@ -54,8 +55,9 @@ class Accounts:
         count = self.stream.poisson(self.regular * cfg.order_rate_per_week * pull)
         z = self.stream.normal()
         revenue = self._value(count, cfg.order_value_eur, z)
+        key_pull = pull if pull < 1.5 else 1.5  # min(1.5, pull), to the bit
         for active in self.key_active:
-            key_count = self.stream.poisson(cfg.key_order_rate_per_week * min(1.5, pull))
+            key_count = self.stream.poisson(cfg.key_order_rate_per_week * key_pull)
             key_z = self.stream.normal()
             if active:  # drawn even when lost, so the streams stay aligned across variants
                 revenue += self._value(key_count, cfg.key_order_value_eur, key_z)
@@ -66,7 +68,8 @@ class Accounts:
         # The sum of `count` orders: its spread shrinks with the square root of the count.
         if count <= 0:
             return 0.0
-        return count * mean_eur * max(0.0, 1.0 + ORDER_VALUE_CV * z / math.sqrt(count))
+        spread = 1.0 + ORDER_VALUE_CV * z / math.sqrt(count)
+        return count * mean_eur * (spread if spread > 0.0 else 0.0)  # max(0.0, spread)
 
     def update(self, care_ratio: float, fatigue: float, won_deals: int) -> None:
         """Weekly: satisfaction follows care and quality; churn and new accounts adjust the base.
@@ -81,17 +84,20 @@ class Accounts:
             This week's wins; some become repeat accounts.
         """
         cfg = self.cfg
-        care = min(2.0, care_ratio)
+        # ``max`` and ``min`` of two numbers written out (the same, to the bit): weekly.
+        care = care_ratio if care_ratio < 2.0 else 2.0
         level = cfg.satisfaction_reference * (1.0 - CARE_WEIGHT + CARE_WEIGHT * care)
-        level -= FATIGUE_QUALITY_LOSS * max(0.0, fatigue - REST_FATIGUE)
-        level = min(1.0, max(0.0, level))
+        tired = fatigue - REST_FATIGUE
+        level -= FATIGUE_QUALITY_LOSS * (tired if tired > 0.0 else 0.0)
+        level = level if level > 0.0 else 0.0
+        level = level if level < 1.0 else 1.0
         # Exact first-order step: stable for any time constant.
-        keep = math.exp(-1.0 / cfg.satisfaction_weeks)
-        self.satisfaction = level + (self.satisfaction - level) * keep
-        gap = max(0.0, cfg.satisfaction_reference - self.satisfaction) / cfg.satisfaction_reference
+        self.satisfaction = level + (self.satisfaction - level) * self._keep
+        gap = cfg.satisfaction_reference - self.satisfaction
+        gap = (gap if gap > 0.0 else 0.0) / cfg.satisfaction_reference
         churn = cfg.churn_per_year / 52.0 * (1.0 + CHURN_GAP_FACTOR * gap)
         u = self.stream.uniform()
         # A noisy share around the expected churn keeps one draw per week.
         self.regular -= self.regular * churn * (0.5 + u)
         self.regular += won_deals * cfg.new_account_probability
-        self.regular = max(0.0, self.regular)
+        self.regular = self.regular if self.regular > 0.0 else 0.0

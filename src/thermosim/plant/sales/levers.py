@@ -41,7 +41,14 @@ class TeamLevers:
         self.discount_memory = 0.0
         self.started_this_week: list[Intervention] = []
         self._cache: tuple[float, dict[str, float]] | None = None  # levels at one moment
+        self._clipped: tuple[float, dict[str, float]] | None = None  # the same, clipped to 0..1
+        self._reporting_hours = prices.extra_reporting.hours_per_week  # per unit of reporting
         self.version = 0  # counts changes of the state above (a fix started, a review, a week)
+        # What one week leaves of sticky reporting, and of the discount memory's gap when a
+        # discount is learnt or forgotten (``end_of_week``; each ``exp(-1 / tau)``).
+        self._reporting_keep = math.exp(-1.0 / prices.extra_reporting.sticky_weeks)
+        self._learn_keep = math.exp(-1.0 / prices.discount_push.learn_weeks)
+        self._forget_keep = math.exp(-1.0 / deals.discount_memory_weeks)
 
     def start(self, action: Intervention) -> None:
         """Start a quick fix; a fix already running is renewed at the higher intensity."""
@@ -49,7 +56,7 @@ class TeamLevers:
         running = current is not None and action.week < current[1]
         intensity = max(action.intensity, current[0] if running and current else 0.0)
         self._episodes[action.lever] = (intensity, action.week + self.duration(action.lever))
-        self._cache = None
+        self._cache = self._clipped = None
         self.version += 1
         if action.lever == "extra_reporting" and not running:
             # A new reporting requirement adds hours; repeating one that still runs does not.
@@ -83,7 +90,7 @@ class TeamLevers:
         changes = 1 if reversed_course else 0
         self.continuous = intensities
         self.pushes = pushes
-        self._cache = None
+        self._cache = self._clipped = None
         self.version += 1
         return changes
 
@@ -91,14 +98,31 @@ class TeamLevers:
         """Intensity of ``lever`` now: a running fix, or the lasting setting (net of pushes)."""
         episode = self._episodes.get(lever)
         running = episode[0] if episode is not None and week < episode[1] else 0.0
-        return max(running, self.continuous.get(lever, 0.0))
+        lasting = self.continuous.get(lever, 0.0)
+        return lasting if lasting > running else running  # max(running, lasting), to the bit
 
     def levels(self, week: float) -> dict[str, float]:
         """Every lever's intensity now (cached: people plan many times a week with it)."""
         if self._cache is None or self._cache[0] != week:
-            names = set(self._episodes) | set(self.continuous)
-            self._cache = (week, {name: self.level(name, week) for name in names})
+            # ``level`` of every lever set or started, without a call each
+            continuous = self.continuous
+            found = {name: x if x > 0.0 else 0.0 for name, x in continuous.items()}
+            for name, (intensity, end) in self._episodes.items():
+                running = intensity if week < end else 0.0
+                lasting = continuous.get(name, 0.0)
+                found[name] = lasting if lasting > running else running
+            self._cache = (week, found)
         return self._cache[1]
+
+    def clipped_levels(self, week: float) -> dict[str, float]:
+        """``levels``, each clipped to 0..1 (cached like them; a lever not in use is 0)."""
+        if self._clipped is None or self._clipped[0] != week:
+            clipped = {}
+            for name, level in self.levels(week).items():
+                level = level if level > 0.0 else 0.0  # min(1.0, max(0.0, level)), to the bit
+                clipped[name] = level if level < 1.0 else 1.0
+            self._clipped = (week, clipped)
+        return self._clipped[1]
 
     def same_levels(self, week_a: float, week_b: float) -> bool:
         """Whether every lever has the same intensity at both weeks (no fix ends in between).
@@ -117,8 +141,10 @@ class TeamLevers:
 
     def reporting_hours(self, week: float) -> float:
         """Reporting hours per person now: the sticky ones, or a held level if that is more."""
-        held = max(0.0, self.continuous.get("extra_reporting", 0.0))
-        return max(self.extra_reporting_hours, self.prices.extra_reporting.hours_per_week * held)
+        held = self.continuous.get("extra_reporting", 0.0)
+        held = self._reporting_hours * (held if held > 0.0 else 0.0)
+        sticky = self.extra_reporting_hours
+        return held if held > sticky else sticky  # max(sticky, held), to the bit
 
     def _event(self, lever: str, week: float) -> float:
         # A lever that is an event (a day out, a meeting) held at a level by a continuous
@@ -128,7 +154,9 @@ class TeamLevers:
             if self.started_this_week
             else 0  # what the sum of nothing gives
         )
-        return max(started, max(0.0, self.continuous.get(lever, 0.0)))
+        held = self.continuous.get(lever, 0.0)
+        held = held if held > 0.0 else 0.0
+        return held if held > started else started  # max(started, max(0.0, held)), to the bit
 
     def coordination_hours(self) -> float:
         """Hours per person spent pulling shared levers against each other.
@@ -146,14 +174,15 @@ class TeamLevers:
 
     def discount(self, week: float) -> float:
         """Discount offered now (0 to max_discount)."""
-        return self.max_discount * min(1.0, max(0.0, self.level("discount_push", week)))
+        level = self.level("discount_push", week)
+        level = level if level > 0.0 else 0.0  # min(1.0, max(0.0, level)), to the bit
+        return self.max_discount * (level if level < 1.0 else 1.0)
 
     def end_of_week(self, week: float) -> None:
         """Let sticky reporting decay slowly and customers' discount memory follow discounts."""
-        self.extra_reporting_hours *= math.exp(-1.0 / self.prices.extra_reporting.sticky_weeks)
+        self.extra_reporting_hours *= self._reporting_keep
         d = self.discount(week)
-        learn = self.prices.discount_push.learn_weeks
-        weeks = learn if d > self.discount_memory else self.discount_memory_weeks
-        self.discount_memory = d + (self.discount_memory - d) * math.exp(-1.0 / weeks)
+        keep = self._learn_keep if d > self.discount_memory else self._forget_keep
+        self.discount_memory = d + (self.discount_memory - d) * keep
         self.started_this_week = []
         self.version += 1

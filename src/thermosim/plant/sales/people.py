@@ -88,12 +88,15 @@ def fatigue_drivers(
     hours_worked: float, interruptions: float, sustainable: float, cfg: PeopleConfig
 ) -> tuple[float, float]:
     """The rise and recovery of fatigue in a week (the same for everyone working these hours)."""
-    overload = max(0.0, hours_worked - sustainable)
+    # ``max`` and ``min`` of two numbers written out (the same, to the bit): this runs weekly.
+    overload = hours_worked - sustainable
+    overload = overload if overload > 0.0 else 0.0
     rise = cfg.fatigue_per_overtime_hour * overload + cfg.fatigue_per_interruption * interruptions
     # Recovery needs slack: none at 10 hours over the sustainable level.
-    slack = max(0.0, 1.0 - overload / RECOVERY_CUTOFF_HOURS)
+    slack = 1.0 - overload / RECOVERY_CUTOFF_HOURS
+    slack = slack if slack > 0.0 else 0.0
     recovery = slack * (1.0 - math.exp(-1.0 / cfg.fatigue_recovery_weeks))
-    return min(1.0, rise), recovery
+    return (rise if rise < 1.0 else 1.0), recovery
 
 
 def next_fatigue(fatigue: float, rise: float, recovery: float) -> float:
@@ -174,13 +177,15 @@ def update_skill(
 
 def capability_target(coaching_level: float, improvement_level: float, cfg: PeopleConfig) -> float:
     """The capability this week's coaching and improvement time build toward."""
+    # ``max`` and ``min`` of two numbers written out (the same, to the bit): this runs weekly.
+    coaching = coaching_level if coaching_level < 1.5 else 1.5
+    improvement = improvement_level if improvement_level < 1.5 else 1.5
     target = (
-        cfg.skill_start
-        + cfg.coaching_gain * min(1.5, coaching_level)
-        + cfg.improvement_gain * (min(1.5, improvement_level) - 1.0)
+        cfg.skill_start + cfg.coaching_gain * coaching + cfg.improvement_gain * (improvement - 1.0)
     )
     # Cutting improvement erodes skill, but never below a tenth of where the team started.
-    return max(0.1 * cfg.skill_start, target)
+    floor = 0.1 * cfg.skill_start
+    return target if target > floor else floor
 
 
 def grow_skill(
@@ -193,12 +198,71 @@ def grow_skill(
         # before this week's training (if any) adds a fresh one, used from next week on.
         person.training_bump *= keep.training
     if training > 0.0:
-        bump = cfg.training_bump * training
-        lasting = bump if not fading else bump * cfg.training_floor
-        # Diminishing returns: one-day trainings can only teach so much (TRAINING_CAP in all).
-        room = max(0.0, 1.0 - person.trained / TRAINING_CAP)
-        person.trained += lasting * room
-        person.training_bump += bump - lasting
+        grow_skill_by_training(person, training, fading, cfg)
+
+
+def grow_skill_by_training(
+    person: Person, training: float, fading: bool, cfg: PeopleConfig
+) -> None:
+    """A training day of intensity ``training``: a lasting part and (fading) a bump."""
+    bump = cfg.training_bump * training
+    lasting = bump if not fading else bump * cfg.training_floor
+    # Diminishing returns: one-day trainings can only teach so much (TRAINING_CAP in all).
+    room = max(0.0, 1.0 - person.trained / TRAINING_CAP)
+    person.trained += lasting * room
+    person.training_bump += bump - lasting
+
+
+@dataclass(slots=True)  # not frozen: made every week, and frozen ones are slow to make
+class PeopleWeek:
+    """What drives everyone's week alike: the plan's fatigue drivers, capability and training.
+
+    Worked out once per moment (``work.share_week``) for ``live_week``.
+    """
+
+    fatigue_rise: float  # ``fatigue_drivers``
+    fatigue_recovery: float
+    capability_target: float  # ``capability_target``
+    training: float  # intensity of this week's training day (0 = none)
+    tiring: bool  # the fatigue mechanism is on
+    fading: bool  # the fading-fixes mechanism is on
+    attrition_base: float  # chance of leaving in a week at rest: ``attrition_per_year / 52``
+
+
+def live_week(
+    person: Person, drivers: PeopleWeek, team_level: float, keep: Keep, cfg: PeopleConfig
+) -> float:
+    """One person's week of the rules above; returns their chance of leaving now.
+
+    ``next_fatigue`` (when tiring), ``next_motivation`` toward ``team_level``, ``grow_skill``
+    and ``attrition_hazard``, in that order and to the bit, written out in one function: it
+    runs for every person every week, and the calls cost more than the arithmetic.
+    """
+    fatigue = person.fatigue
+    if drivers.tiring:
+        fatigue += (1.0 - fatigue) * drivers.fatigue_rise - fatigue * drivers.fatigue_recovery
+        fatigue = fatigue if fatigue > 0.0 else 0.0
+        fatigue = fatigue if fatigue < 1.0 else 1.0
+        person.fatigue = fatigue
+    tired = fatigue - REST_FATIGUE
+    level = team_level - FATIGUE_MOTIVATION_LOSS * (tired if tired > 0.0 else 0.0)
+    level = level if level > 0.0 else 0.0
+    level = level if level < 1.0 else 1.0
+    motivation = level + (person.motivation - level) * keep.motivation
+    motivation = motivation if motivation > 0.0 else 0.0
+    motivation = motivation if motivation < 1.0 else 1.0
+    person.motivation = motivation
+    target = drivers.capability_target
+    person.capability = target + (person.capability - target) * keep.capability
+    if drivers.fading:
+        person.training_bump *= keep.training
+    if drivers.training > 0.0:
+        grow_skill_by_training(person, drivers.training, drivers.fading, cfg)
+    low = REST_MOTIVATION - motivation
+    stress = ATTRITION_FATIGUE * (tired if tired > 0.0 else 0.0)
+    stress += ATTRITION_DEMOTIVATION * (low if low > 0.0 else 0.0)
+    hazard = drivers.attrition_base * math.exp(stress)
+    return hazard if hazard < 1.0 else 1.0
 
 
 def attrition_hazard(person: Person, cfg: PeopleConfig) -> float:

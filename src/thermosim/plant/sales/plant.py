@@ -1,12 +1,13 @@
 """The sales plant: a team in its market as SimPy processes.
 
-Owns the processes of the design (lead arrivals, one weekly work process per salesperson, repeat
+Owns the processes of the design (lead arrivals, every salesperson's weekly work, repeat
 orders, hiring) and the state they share. The engine reads metrics with ``sample`` and
 ``record`` and pushes decisions in with ``apply``; shocks arrive through ``shock_one_off`` and the
 schedule's multipliers. Times: a week runs from t to t+1; reviews happen at t + REVIEW_AT,
 planning at t + PLAN_AT, and the week is booked at t + BOOK_AT (all in ``plant.base``). Deals
 closed during the week are booked with it (``books.py``), leads arrive in batches between other
-events (``arrivals.py``): both as if each were an event of its own, to the last bit.
+events (``arrivals.py``) and the people working at one moment work in one step (``crew.py``):
+all as if each were an event of its own, to the last bit.
 """
 
 from __future__ import annotations
@@ -23,17 +24,13 @@ from thermosim.config.shocks import LostAccountShock, MechanismsConfig, PeopleLe
 from thermosim.plant.base import PLAN_AT, Decision, StreamFactory
 from thermosim.plant.sales import people as pp
 from thermosim.plant.sales.accounts import Accounts
-from thermosim.plant.sales.arrivals import Arrival, hand_out, market_clock
-from thermosim.plant.sales.books import book_closes, book_hours
+from thermosim.plant.sales.arrivals import Arrivals, hand_out, market_arrivals
+from thermosim.plant.sales.books import Pay, book_closes, book_hours, week_row
+from thermosim.plant.sales.crew import Crews
 from thermosim.plant.sales.levers import TeamLevers
+from thermosim.plant.sales.pipeline import Close, PipelineRules, work_pipeline
 from thermosim.plant.sales.state import Lead, Ledger, Opportunity, Person, Week
-from thermosim.plant.sales.work import (
-    Close,
-    SharedWeek,
-    WeekContext,
-    share_week,
-    work_pipeline,
-)
+from thermosim.plant.sales.work import PlanRules, SharedWeek, WeekContext, share_week
 from thermosim.plant.shocks import ShockSchedule
 from thermosim.random_streams import Decisions, Luck, Stream
 
@@ -87,13 +84,22 @@ class SalesPlant:
         self.vacancies_open = 0
         self._next_owner = 0  # round-robin lead routing
         self._shared: SharedWeek | None = None  # what everyone working now shares
+        self.crews = Crews(env, self._work_crew)
         self._keep = pp.Keep.of(cfg.people)
+        self._rules = PipelineRules.of(cfg, mechanisms)
+        self._plan_rules = PlanRules.of(cfg, mechanisms)
         self._morale = 0.0  # the team's motivation level (``_judge_morale``)
         self._contracted_hours = cfg.time.contracted_hours_per_week
         self._coaching_fee_eur = cfg.costs.coaching_eur_per_person_week
         self._care_planned_per_person = (
             cfg.time.account_care_share * cfg.time.contracted_hours_per_week
         )
+        # Config numbers read every week, kept as plain attributes (quicker to read).
+        self._target_eur = cfg.target_eur_per_week
+        self._gross_margin = cfg.deals.gross_margin
+        self._referral_strength = cfg.market.referral_strength
+        self._satisfaction_reference = cfg.accounts.satisfaction_reference
+        self._pay = Pay.of(cfg)
         self._value_median = cfg.deals.deal_value_eur
         self._value_sigma = cfg.deals.deal_value_sigma
         self._value_mean_shift = 0.5 * cfg.deals.deal_value_sigma**2
@@ -147,7 +153,7 @@ class SalesPlant:
 
     def start(self) -> None:
         """Register the plant's processes with the environment."""
-        clock = market_clock(
+        clock = market_arrivals(
             self.env.now,
             self.cfg.market.lead_rate_per_week,
             self._top_referral,
@@ -155,8 +161,7 @@ class SalesPlant:
             self.market,
         )
         self.env.process(hand_out(self.env, clock, self._receive))
-        for person in list(self.team):
-            self.env.process(self._work(person))
+        self.crews.start(list(self.team))
 
     # --- processes ----------------------------------------------------------------------
 
@@ -181,11 +186,11 @@ class SalesPlant:
         )
 
     def _referral_factor(self) -> float:
-        m = self.cfg.market
-        ref = self.cfg.accounts.satisfaction_reference
-        return max(0.0, 1.0 + m.referral_strength * (self.accounts.satisfaction - ref))
+        strength, ref = self._referral_strength, self._satisfaction_reference
+        factor = 1.0 + strength * (self.accounts.satisfaction - ref)
+        return factor if factor > 0.0 else 0.0  # max(0.0, factor), to the bit
 
-    def _receive(self, arrivals: list[Arrival]) -> None:
+    def _receive(self, arrivals: Arrivals, start: int, stop: int) -> None:
         """Thin arrivals to the current referral rate and route the leads kept to the team.
 
         The arrivals of one call come before any other event, so they meet the same
@@ -198,19 +203,25 @@ class SalesPlant:
         sigma, spread = self._value_sigma, self._value_mean_shift
         noisy = self.market.noisy
         exp = math.exp
+        given = slice(start, stop)
         kept = [
             Lead(
                 week,
                 1.0,
-                luck[0],
-                luck[1],
-                luck[2],
-                luck[3],
-                luck[4],
-                median * exp(sigma * luck[5] if noisy else spread),
+                u_qualify,
+                u_win,
+                u_close,
+                u_spare,
+                u_screen,
+                median * exp(sigma * z if noisy else spread),
             )
-            for week, _, keep, luck in arrivals
-            if luck is not None and keep * top < referral
+            for week, keep, u_qualify, u_win, u_close, u_spare, u_screen, z in zip(
+                arrivals.weeks[given],
+                arrivals.keeps[given],
+                *[column[given] for column in arrivals.lucks],
+                strict=True,
+            )
+            if keep * top < referral
         ]
         if kept:
             self._assign(kept)
@@ -230,24 +241,6 @@ class SalesPlant:
             team[owner].inbox.append(lead)
         self._next_owner = owner
 
-    def _work(self, person: Person) -> Generator[Any, Any, None]:
-        """One salesperson's working life: a plan and a week of work, every week.
-
-        Everyone works at the same moments, ``week + PLAN_AT`` computed from the whole week
-        number rather than by adding 1.0 week after week: a hire's clock would otherwise run a
-        rounding error apart from the team's, and the week's shared costs (a training day's
-        fee) would be booked twice.
-        """
-        week = math.floor(self.env.now)
-        if week + PLAN_AT < self.env.now:
-            week += 1
-        while True:
-            yield self.env.timeout(week + PLAN_AT - self.env.now)
-            if not person.active:
-                return
-            self._work_one_week(person)
-            week += 1
-
     def _week_context(self) -> WeekContext:
         """What this week's work reads from the plant, taken when the first person starts."""
         return WeekContext(
@@ -259,9 +252,19 @@ class SalesPlant:
             self.week.changes,
             self.ledger,
             self.decide,
+            self._rules,
+            self._plan_rules,
         )
 
-    def _work_one_week(self, person: Person) -> None:
+    def _work_crew(self, members: list[Person], next_week: int) -> list[Person]:
+        """Each member's week of work now, in order; returns who stays in the crew.
+
+        A crew due right after this one, at the same moment, works on in this step and joins
+        it (``Crews.next_due``). A person leaving starts a refill (``_refill``). If its hire
+        comes due exactly at the crew's next moment, one process per person would have met it
+        between the leaver and the people after them (their timeouts were made after it);
+        those people then go on as a crew of their own, started after the refill's process.
+        """
         now = self.env.now
         shared = self._shared
         if shared is None or shared.at != now:
@@ -269,23 +272,59 @@ class SalesPlant:
             # A training day is booked once for the team, whoever is in it (once per moment).
             fee = self.cfg.costs.training_fee_eur_per_day
             self.week.fees_eur += fee * shared.terms.plan.training
-        plan = shared.terms.plan
-        selling_used, closes = work_pipeline(person, shared.context, shared.terms, now)
+        terms = shared.terms
+        plan = terms.plan
+        context = shared.context
+        drivers = shared.people
+        keep = self._keep
+        people = self.cfg.people
+        decide = self._decide
+        noisy = self.decide.noisy  # Decisions with noise: a person's own uniform below p
+        blitz = self.blitz
+        blitz_leads = plan.blitz_leads
+        calling = blitz_leads > 0.0
+        closes = self._closes
+        # SimPy adds ``now + delay`` for both the crew's next timeout and a refill's.
+        split = now + people.hiring_weeks == now + (next_week + PLAN_AT - now)
+        used: list[float] = []  # selling hours used, person by person (``book_hours``)
+        stay: list[Person] = []
+        group = stay
+        split_after = False
+        batch = members
+        while batch:
+            for person in batch:
+                if split_after:  # a crew of its own after the refill (created in ``_leave``)
+                    group = []
+                    self.crews.start(group, next_week)
+                    split_after = False
+                group.append(person)
+                selling_used, closed = work_pipeline(person, context, terms, now)
+                used.append(selling_used)
+                if closed:
+                    closes += closed
+                # Cold calls land in the inbox and are qualified next week.
+                if calling:
+                    for _ in range(blitz.poisson(blitz_leads)):
+                        quality = self.cfg.levers.call_blitz.lead_quality
+                        self._assign_to(person, self.new_lead(blitz, quality=quality))
+                # The people rules of ``people.py`` for the person's week, then the chance to leave.
+                hazard = pp.live_week(person, drivers, self._morale, keep, people)
+                u = person.luck.uniform()
+                if (u < hazard) if noisy else decide(u, hazard, "attrition"):
+                    self.week.leavers += 1
+                    self._leave(person, now)
+                    split_after = split
+            batch = self.crews.next_due(now)  # a crew due now, next in line, joins this one
+        if not calling:  # nobody called: each person's count of 0 is drawn all at once
+            blitz.zero_counts(len(used))
+        care, planned = self._care_hours_planned, self._care_planned_per_person
+        for _ in used:
+            care += planned  # person by person, as the sum of their weeks
+        self._care_hours_planned = care
         book_hours(
-            self.week,
-            self.ledger,
-            plan,
-            selling_used,
-            self._contracted_hours,
-            self._coaching_fee_eur,
+            self.week, self.ledger, plan, used, self._contracted_hours, self._coaching_fee_eur
         )
-        self._care_hours_planned += self._care_planned_per_person
-        self._closes += closes
-        # Cold calls land in the inbox and are qualified next week.
-        for _ in range(self.blitz.poisson(plan.blitz_leads)):
-            quality = self.cfg.levers.call_blitz.lead_quality
-            self._assign_to(person, self.new_lead(self.blitz, quality=quality))
-        self._update_person(person, shared, now)
+        return stay
 
     def _assign_to(self, person: Person, lead: Lead) -> None:
         self.ledger.leads_in += 1
@@ -300,28 +339,6 @@ class SalesPlant:
         self._morale = pp.team_motivation_level(
             self.miss_share, self.week.changes, self.on_shared_course, self.cfg.people
         )
-
-    def _update_person(self, person: Person, shared: SharedWeek, now: float) -> None:
-        """The people rules of ``people.py`` for one person's week, then the chance to leave."""
-        cfg = self.cfg.people
-        if self.mech.fatigue:
-            person.fatigue = pp.next_fatigue(
-                person.fatigue, shared.fatigue_rise, shared.fatigue_recovery
-            )
-        person.motivation = pp.next_motivation(
-            person.motivation, person.fatigue, self._morale, self._keep.motivation
-        )
-        pp.grow_skill(
-            person,
-            shared.capability_target,
-            shared.terms.plan.training,
-            self.mech.fading_fixes,
-            self._keep,
-            cfg,
-        )
-        if self._decide(person.luck.uniform(), pp.attrition_hazard(person, cfg), "attrition"):
-            self.week.leavers += 1
-            self._leave(person, now)
 
     def _leave(self, person: Person, now: float) -> None:
         """A person leaves: half their deals go with them, the rest are handed over."""
@@ -352,7 +369,7 @@ class SalesPlant:
         self.vacancies_open -= 1
         self.ledger.hires += 1
         self.week.recruiting_eur += self.cfg.costs.recruiting_eur_per_hire
-        self.env.process(self._work(self._hire(self.env.now)))
+        self.crews.start([self._hire(self.env.now)])
 
     # --- interface for the engine --------------------------------------------------------
 
@@ -367,7 +384,7 @@ class SalesPlant:
 
     def target(self, week: float) -> float:
         """The target management imposes now (EUR per week)."""
-        return self.cfg.target_eur_per_week * self.schedule.factor("target_change", week)
+        return self._target_eur * self.schedule.factor("target_change", week)
 
     def sample(self, metric: str) -> float | None:
         """The last booked week's value of ``metric`` (revenue, margin or satisfaction)."""
@@ -382,7 +399,8 @@ class SalesPlant:
             self.levers.start(action)
         self.week.interventions += len(decision.started)
         self.week.changes += len(decision.started) + noticed
-        self.pressure = min(1.0, max(0.0, decision.pressure))
+        pressure = decision.pressure if decision.pressure > 0.0 else 0.0
+        self.pressure = pressure if pressure < 1.0 else 1.0  # min(1.0, max(0.0, .)), to the bit
         # What people experience is judged by one tolerance for every variant: a reported
         # shortfall beyond it is a miss; a shared goal within it, or getting closer, is progress.
         tolerance = self.cfg.people.miss_tolerance
@@ -411,67 +429,36 @@ class SalesPlant:
 
     def close_week(self, week: float) -> dict[str, float]:
         """Book closes and repeat orders, update customers, and return the week's row of series."""
-        book_closes(self.week, self.ledger, self._closes)
-        self._closes = []
+        if self._closes:
+            book_closes(self.week, self.ledger, self._closes)
+            self._closes = []
         w = self.week
         repeat = self.accounts.orders()
-        margin_repeat = self.cfg.deals.gross_margin  # discount pushes target new deals only
+        margin_repeat = self._gross_margin  # discount pushes target new deals only
         revenue = w.revenue_eur + repeat
         margin_eur = w.margin_eur + repeat * margin_repeat
         active = [p for p in self.team if p.active]
-        n = max(1, len(active))
-        fatigue = sum([p.fatigue for p in active]) / n
+        fatigue = sum([p.fatigue for p in active]) / (len(active) or 1)  # max(1, headcount)
+        hours = w.hours
         care_ratio = (
-            w.hours.account_care / self._care_hours_planned if self._care_hours_planned else 0.0
+            hours.account_care / self._care_hours_planned if self._care_hours_planned else 0.0
         )
         self.accounts.update(care_ratio, fatigue, w.won)
-        row = {
-            "revenue": revenue,
-            "target": self.target(week),
-            "margin": margin_eur / revenue if revenue > 0 else 0.0,
-            "satisfaction": self.accounts.satisfaction,
-            "pipeline_value": sum([o.lead.value_eur for p in active for o in p.opportunities]),
-            "opportunities_open": float(sum(len(p.opportunities) for p in active)),
-            "win_rate": w.won / (w.won + w.lost) if w.won + w.lost else 0.0,
-            "leads": float(w.leads),
-            "won": float(w.won),
-            "lost": float(w.lost),
-            "discount": self.levers.discount(week),
-            "fatigue": fatigue,
-            "motivation": sum([p.motivation for p in active]) / n,
-            "skill": sum([p.skill for p in active]) / n,
-            "standard": sum([p.standard for p in active]) / n,
-            "headcount": float(len(active)),
-            "leavers": float(w.leavers),
-            "interventions": float(w.interventions),
-            "pressure": self.pressure,
-        }
-        costs = self.cfg.costs
-        salary_per_week = costs.salary_eur_per_year / 52.0
-        hourly = salary_per_week / self.cfg.time.contracted_hours_per_week
-        row["hours_levers"] = w.lever_hours
-        row["cost_salaries"] = salary_per_week * len(active)
-        row["cost_overtime"] = hourly * costs.overtime_pay_factor * w.overtime_hours
-        row["cost_fees"] = w.fees_eur
-        row["cost_recruiting"] = w.recruiting_eur
-        for use in HOUR_USES:
-            row[f"hours_{use}"] = getattr(w.hours, use)
+        row = week_row(
+            w,
+            active,
+            revenue=revenue,
+            margin_eur=margin_eur,
+            target=self.target(week),
+            satisfaction=self.accounts.satisfaction,
+            fatigue=fatigue,
+            discount=self.levers.discount(week),
+            pressure=self.pressure,
+            pay=self._pay,
+        )
         self.levers.end_of_week(week)
         self._last = row
         self.week = Week()
         self._judge_morale()  # the week's changes of direction are behind the team
         self._care_hours_planned = 0.0
         return row
-
-
-HOUR_USES = (
-    "paid",
-    "selling",
-    "admin",
-    "firefighting",
-    "coaching",
-    "improvement",
-    "account_care",
-    "internal",
-    "idle",
-)

@@ -60,7 +60,9 @@ def noise_sd(cfg: SalesPlantConfig, noise: float, level: float, imposed: float |
 def pressure(outputs: Sequence[float], policy: PolicyConfig) -> float:
     """The loops' mean pressure, each asking for overtime only as far as the policy says."""
     share = policy.overtime_share
-    return sum([share * min(1.0, max(0.0, output)) for output in outputs]) / len(outputs)
+    # min(1.0, max(0.0, output)) written out (the same, to the bit): every review.
+    clipped = [output if output > 0.0 else 0.0 for output in outputs]
+    return sum([share * (output if output < 1.0 else 1.0) for output in clipped]) / len(outputs)
 
 
 def ledger(plant: SalesPlant) -> dict[str, float]:
