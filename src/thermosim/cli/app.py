@@ -121,6 +121,9 @@ LANG_OPTION = click.option(
 )
 
 
+QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+DEBUG_OPTION = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+
 FORMAT_OPTION = click.option(
     "--format",
     "formats",

@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from thermosim.cli.app import (
+    DEBUG_OPTION,
     EXIT_BAD_INPUT,
     FORMAT_OPTION,
     LANG_OPTION,
+    QUIET_OPTION,
     fail,
     guarded,
     main,
@@ -64,8 +66,8 @@ from thermosim.cli.app import (
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write the scenario file only.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@QUIET_OPTION
+@DEBUG_OPTION
 @guarded
 def calibrate_command(
     data: Path | None,

@@ -11,9 +11,11 @@ import click
 
 from thermosim.atomic import check_writable
 from thermosim.cli.app import (
+    DEBUG_OPTION,
     EXIT_BAD_INPUT,
     FORMAT_OPTION,
     LANG_OPTION,
+    QUIET_OPTION,
     experiment_options,
     fail,
     guarded,
@@ -44,8 +46,8 @@ EXPLAIN_KPIS = tuple(dict.fromkeys(k for kpis in HEADLINE.values() for k in kpis
 )
 @FORMAT_OPTION
 @LANG_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@QUIET_OPTION
+@DEBUG_OPTION
 @guarded
 def explain_command(
     scenario: str,

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from thermosim.cli.app import EXIT_BAD_INPUT, LANG_OPTION, fail, guarded, main, use_color
+from thermosim.cli.app import (
+    DEBUG_OPTION,
+    EXIT_BAD_INPUT,
+    LANG_OPTION,
+    fail,
+    guarded,
+    main,
+    use_color,
+)
 
 
 def _say(label: str, value: str) -> None:
@@ -153,7 +161,7 @@ def play(
 @main.command()
 @click.argument("game", type=click.Path(path_type=Path))
 @LANG_OPTION
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@DEBUG_OPTION
 @guarded
 def debrief(game: Path, lang: str, debug: bool) -> None:
     """Write the debrief of the game in GAME: slide figures and a deck with speaker notes.

@@ -10,9 +10,11 @@ import click
 
 from thermosim.atomic import check_writable
 from thermosim.cli.app import (
+    DEBUG_OPTION,
     EXIT_BAD_INPUT,
     FORMAT_OPTION,
     LANG_OPTION,
+    QUIET_OPTION,
     draw_figures,
     experiment_options,
     fail,
@@ -33,8 +35,8 @@ from thermosim.results import run_and_write
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write data only.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@QUIET_OPTION
+@DEBUG_OPTION
 @guarded
 def run(
     scenario: str,

@@ -12,8 +12,10 @@ import click
 
 from thermosim.atomic import check_writable
 from thermosim.cli.app import (
+    DEBUG_OPTION,
     FORMAT_OPTION,
     LANG_OPTION,
+    QUIET_OPTION,
     experiment_options,
     guarded,
     main,
@@ -60,8 +62,8 @@ SWEEP_KPIS = tuple(KPIS)
 @FORMAT_OPTION
 @LANG_OPTION
 @click.option("--no-figures", is_flag=True, help="Write data only.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@QUIET_OPTION
+@DEBUG_OPTION
 @guarded
 def sweep_command(
     scenario: str,
