@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -190,6 +192,24 @@ def workers_for(asked: int | None, quiet: bool = False) -> int:
                 err=True,
             )
     return min(asked, cores)
+
+
+def warm_up(module: str, workers: int) -> None:
+    """Import ``module`` on a thread while ``workers`` worker processes simulate.
+
+    The parent only waits for their results then, and importing matplotlib (about a second)
+    would otherwise come after the last replication, before the first figure. With one worker
+    the simulation runs in this process, which the import would only slow down. A failed import
+    is left to the real one, which says what is wrong.
+    """
+    if workers < 2:
+        return
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
 def draw_figures(

@@ -22,6 +22,7 @@ from thermosim.cli.app import (
     main,
     stopped,
     use_color,
+    warm_up,
     workers_for,
 )
 from thermosim.config import load_scenario
@@ -73,6 +74,7 @@ def run(
         draw = None
         if not no_figures:
             draw = functools.partial(draw_figures, lang=lang, formats=formats, workers=count)
+            warm_up("thermosim.figures", count)
         experiment, folder = run_and_write(
             loaded, out, reps, seed, count, progress, before_swap=draw
         )

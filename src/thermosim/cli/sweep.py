@@ -20,6 +20,7 @@ from thermosim.cli.app import (
     guarded,
     main,
     stopped,
+    warm_up,
     workers_for,
 )
 from thermosim.console import Progress
@@ -115,6 +116,8 @@ def sweep_command(
     draw = None
     if not no_figures:
         draw = functools.partial(_draw_sweep, kind=kind, lang=lang, formats=formats)
+        # On a cluster this process only waits, whatever the local workers.
+        warm_up("thermosim.figures.sweep", 2 if scheduler else count)
     try:
         with contextlib.ExitStack() as stack:
             if scheduler:
