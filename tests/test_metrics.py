@@ -130,6 +130,37 @@ def test_recovery_rejects_mismatched_lengths_and_negative_shock() -> None:
         recovery_weeks(np.ones(5), np.ones(5), -1)
 
 
+def test_recovery_band_is_a_share_of_the_distance_from_rest() -> None:
+    # A room 1.5 degC below a 20 degC set point from week 10 on. Within 5% of the set point
+    # (1 degC)? No. Within 5% of its lift above a -20 degC outside (40 degC: 2 degC)? Yes, from
+    # the start; above a 5 degC outside (15 degC: 0.75 degC)? Never.
+    temperature = np.concatenate([np.full(10, 20.0), np.full(20, 18.5)])
+    setpoint = np.full(30, 20.0)
+    assert recovery_weeks(temperature, setpoint, 10) == (20.0, True)
+    assert recovery_weeks(temperature, setpoint, 10, resting=np.full(30, -20.0)) == (0.0, False)
+    assert recovery_weeks(temperature, setpoint, 10, resting=np.full(30, 5.0)) == (20.0, True)
+    with pytest.raises(ValueError, match="resting and target differ in length"):
+        recovery_weeks(temperature, setpoint, 10, resting=np.zeros(29))
+
+
+def test_thermostat_gap_is_a_share_of_the_set_points_lift_above_outside() -> None:
+    n = 12
+    series = {
+        "temperature": np.full(n, 18.5),
+        "target": np.full(n, 20.0),
+        "outside": np.full(n, 5.0),
+        "heater": np.full(n, 0.5),
+    }
+    # 1.5 degC short of a set point 15 degC above the outside: a tenth of the heating job.
+    assert run_kpis(series, plant="thermostat")["gap_iae"] == pytest.approx(0.1)
+    # The same room 30 degC warmer everywhere is judged the same.
+    warmer = {k: v + 30.0 if k != "heater" else v for k, v in series.items()}
+    assert run_kpis(warmer, plant="thermostat")["gap_iae"] == pytest.approx(0.1)
+    # A set point equal to the outside temperature gives no scale: those weeks are left out.
+    still = {**series, "outside": np.full(n, 20.0)}
+    assert run_kpis(still, plant="thermostat")["gap_iae"] == 0.0
+
+
 # --- run_kpis: sales ----------------------------------------------------------------------
 
 

@@ -383,3 +383,32 @@ def test_shipped_thermostat_story() -> None:
     assert heat_reactive.max() == 1.0
     assert heat_steered.min() > 0.0
     assert heat_steered.max() < 1.0
+
+
+def test_tracking_and_recovery_do_not_depend_on_where_zero_degrees_lies() -> None:
+    # 0 degC is no zero of temperature: the same room 30 degC warmer everywhere (set point,
+    # start, outside; the shocks are changes) must be judged the same. A gap relative to the
+    # set point in degC would be 20/50 of it here; relative to the set point's lift above the
+    # outside (where the room comes to rest unheated, as revenue does at zero) it is the same.
+    def experiment(shift_c: float) -> thermosim.Experiment:
+        shipped = thermosim.load_scenario("thermostat")
+        plant = shipped.plant
+        moved = [
+            f"plant.setpoint_c={plant.setpoint_c + shift_c}",
+            f"plant.start_c={plant.start_c + shift_c}",
+            f"plant.outside_c={plant.outside_c + shift_c}",
+        ]
+        return thermosim.run_experiment(
+            thermosim.load_scenario("thermostat", moved), replications=4
+        )
+
+    cold, warm = experiment(0.0), experiment(30.0)
+    for variant in ("reactive", "steered"):
+        for kpi in ("gap_iae", "mean_abs_error_c", "swing_c", "recovery_weeks"):
+            assert warm.kpis[variant][kpi]["mean"] == pytest.approx(
+                cold.kpis[variant][kpi]["mean"], rel=1e-6, abs=1e-9
+            ), (variant, kpi)
+    run = cold.runs["steered"][0]
+    rolled = {k: thermosim.metrics.rolling_mean(v, 4)[3:] for k, v in run.series.items()}
+    gap = np.abs(rolled["temperature"] - rolled["target"]) / (rolled["target"] - rolled["outside"])
+    assert cold.per_replication["steered"][0]["gap_iae"] == pytest.approx(gap.mean())

@@ -199,20 +199,22 @@ class Tally:
         names = [v.name for v in scenario.variants]
         self.runs: dict[str, list[Run]] = {n: [] for n in names} if keep_runs else {}
         self.per_rep: dict[str, list[dict[str, float]]] = {n: [] for n in names}
-        self.responses: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # primary, target
+        # primary, target and (for a plant with one) the resting series, per variant
+        self.responses: dict[str, tuple[np.ndarray, ...]] = {}
         self.count = 0
 
     def add(self, made: Replication) -> None:
         """The next replication (every variant's run and KPIs)."""
-        primary = self.spec.primary_series
+        names = [self.spec.primary_series, "target"]
+        if self.spec.resting_series is not None:
+            names.append(self.spec.resting_series)
         for run, kpis in zip(made.runs, made.kpis, strict=True):
             self.per_rep[run.variant].append(kpis)
             if run.variant not in self.responses:
-                shape = (self.replications, len(run.series[primary]))
-                self.responses[run.variant] = (np.empty(shape), np.empty(shape))
-            values, targets = self.responses[run.variant]
-            values[self.count] = run.series[primary]
-            targets[self.count] = run.series["target"]
+                shape = (self.replications, len(run.series[names[0]]))
+                self.responses[run.variant] = tuple(np.empty(shape) for _ in names)
+            for kept, name in zip(self.responses[run.variant], names, strict=True):
+                kept[self.count] = run.series[name]
             if self.runs:
                 self.runs[run.variant].append(run)
         self.count += 1
@@ -220,7 +222,7 @@ class Tally:
     def experiment(self) -> Experiment:
         """The KPI summary of what was added, with recovery on the median response."""
         kpis = {name: metrics.summarize(values) for name, values in self.per_rep.items()}
-        for name, (values, targets) in self.responses.items():
+        for name, (values, targets, *resting) in self.responses.items():
             for i, week in enumerate(recovery_shock_weeks(self.scenario), start=1):
                 found = metrics.ensemble_recovery(
                     values[: self.count],
@@ -228,6 +230,7 @@ class Tally:
                     week,
                     one_sided=self.spec.one_sided_recovery,
                     seed=self.seed + i,
+                    resting=resting[0][: self.count] if resting else None,
                 )
                 suffix = "" if i == 1 else f"_{i}"
                 for kpi, stats in found.items():

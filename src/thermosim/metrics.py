@@ -45,6 +45,14 @@ REQUIRED_SERIES: dict[str, tuple[str, ...]] = {
 }
 # The series recovery and the tracking gap are measured on, per plant.
 PRIMARY_SERIES: dict[str, str] = {"sales": "revenue", "thermostat": "temperature"}
+# Where the primary series comes to rest without any control (None: zero). The gap and the
+# recovery band are shares of the target's distance from it: of the target for revenue (no
+# selling, no revenue), of the set point's lift above the outside temperature for a room (no
+# heating, and it settles at the outside). A share of a set point in degC would change with
+# where the scale puts its zero.
+RESTING_SERIES: dict[str, str | None] = {"sales": None, "thermostat": "outside"}
+# Back on target: within this share of that distance for 4 weeks running.
+RECOVERY_BAND = 0.05
 
 Kind = Literal[
     "share", "index", "ratio", "money", "money_per_week", "weeks", "hours", "count", "degrees"
@@ -210,16 +218,17 @@ def recovery_weeks(
     shock_week: float,
     *,
     window: int = ROLL_WEEKS,
-    band: float = 0.05,
+    band: float = RECOVERY_BAND,
     hold: int = 4,
     one_sided: bool = False,
+    resting: npt.ArrayLike | None = None,
 ) -> tuple[float, bool]:
     """Weeks from a shock until ``primary`` is back on ``target`` for good.
 
     Back on target means the ``window``-week trailing mean of ``primary`` lies within ``band``
-    (relative to the trailing mean of ``target``) for ``hold`` consecutive weeks; the recovery
-    time runs to the first week of that holding run. A series that is within the band at the
-    shock week and holds scores 0.
+    of the target's distance from ``resting`` (both trailing means; without ``resting``, of
+    the target itself) for ``hold`` consecutive weeks; the recovery time runs to the first week
+    of that holding run. A series that is within the band at the shock week and holds scores 0.
 
     Parameters
     ----------
@@ -235,6 +244,9 @@ def recovery_weeks(
         Consecutive in-band weeks required; a run cut short by the horizon does not count.
     one_sided
         Only a shortfall counts as off target (revenue above target is on target).
+    resting
+        Where ``primary`` comes to rest without control (``RESTING_SERIES``: the thermostat's
+        outside temperature), a series of the same length; None: zero.
 
     Returns
     -------
@@ -246,6 +258,9 @@ def recovery_weeks(
     t = _as_series(target, "target")
     if p.size != t.size:
         raise ValueError(f"primary and target differ in length: {p.size} vs {t.size}")
+    r = None if resting is None else _as_series(resting, "resting")
+    if r is not None and r.size != t.size:
+        raise ValueError(f"resting and target differ in length: {r.size} vs {t.size}")
     if not math.isfinite(shock_week) or shock_week < 0:
         raise ValueError(f"shock_week must be a finite number >= 0, got {shock_week}")
     if band < 0:
@@ -258,9 +273,10 @@ def recovery_weeks(
     if n - start < hold:
         return censored
     rp, rt = rolling_mean(p, window), rolling_mean(t, window)
-    # Compared without dividing, so a zero target only counts as met by exactly zero.
+    scale = np.abs(rt if r is None else rt - rolling_mean(r, window))
+    # Compared without dividing, so a zero scale only counts as met by exactly zero.
     gap = (rt - rp) if one_sided else np.abs(rp - rt)
-    in_band = gap <= band * np.abs(rt)
+    in_band = gap <= band * scale
     # holds[k] is True when weeks k..k+hold-1 are all in band (a sliding count via cumsum).
     cum = np.concatenate(([0], np.cumsum(in_band)))
     holds = (cum[hold:] - cum[:-hold]) == hold
@@ -271,19 +287,21 @@ def recovery_weeks(
     return max(0.0, float(start + hits[0] - shock_week)), False
 
 
-def _gap_iae(primary: FloatArray, target: FloatArray) -> float:
+def _gap_iae(primary: FloatArray, target: FloatArray, resting: FloatArray | None = None) -> float:
     rp, rt = rolling_mean(primary, ROLL_WEEKS), rolling_mean(target, ROLL_WEEKS)
+    # The gap is a share of the target's distance from where the series rests uncontrolled.
+    scale = np.abs(rt if resting is None else rt - rolling_mean(resting, ROLL_WEEKS))
     # Skip the weeks whose trailing window is not yet full, but keep at least the last week so
     # very short measured ranges still get a (partial-window) value.
     skip = min(ROLL_WEEKS - 1, primary.size - 1)
-    rp, rt = rp[skip:], rt[skip:]
-    # Weeks with a zero target have no relative scale; they are left out rather than counted
-    # as perfect or infinite (|.| so a set point below 0 degC still scales by its magnitude).
-    defined = rt != 0
+    rp, rt, scale = rp[skip:], rt[skip:], scale[skip:]
+    # Weeks with a zero scale (a zero target; a set point equal to the outside temperature)
+    # have no relative gap; they are left out rather than counted as perfect or infinite.
+    defined = scale != 0
     with np.errstate(over="ignore"):
-        # A target within a hair of zero (a denormal) has no usable scale either: its ratio
-        # overflows to infinity and is left out like a zero target.
-        ratio = np.abs(rp[defined] - rt[defined]) / np.abs(rt[defined])
+        # A scale within a hair of zero (a denormal) is no usable scale either: its ratio
+        # overflows to infinity and is left out like a zero one.
+        ratio = np.abs(rp[defined] - rt[defined]) / scale[defined]
     ratio = ratio[np.isfinite(ratio)]
     return float(np.mean(ratio)) if ratio.size else 0.0
 
@@ -337,7 +355,7 @@ def _thermostat_kpis(s: Mapping[str, FloatArray]) -> dict[str, float]:
     # above the set point = no overshoot; the climb from a cold start is rise time).
     overshoot = max(0.0, float(error.max()))
     return {
-        "gap_iae": _gap_iae(temperature, target),
+        "gap_iae": _gap_iae(temperature, target, s["outside"]),
         "mean_abs_error_c": float(np.mean(np.abs(error))),
         "overshoot_c": overshoot,
         # The last half shows the settled behaviour: a steady limit cycle vs a damped approach.
@@ -398,8 +416,10 @@ def run_kpis(
     kpis = PLANT_KPIS[plant](measured)
 
     primary = full[PRIMARY_SERIES[plant]]
+    resting_name = RESTING_SERIES[plant]
+    resting = None if resting_name is None else full[resting_name]
     for i, week in enumerate(shock_weeks, start=1):
-        weeks, censored = recovery_weeks(primary, full["target"], week)
+        weeks, censored = recovery_weeks(primary, full["target"], week, resting=resting)
         suffix = "" if i == 1 else f"_{i}"
         kpis[f"recovery_weeks{suffix}"] = weeks
         kpis[f"recovery_censored{suffix}"] = 1.0 if censored else 0.0
@@ -414,6 +434,7 @@ def ensemble_recovery(
     one_sided: bool,
     resamples: int = 200,
     seed: int = 0,
+    resting: npt.ArrayLike | None = None,
 ) -> dict[str, dict[str, float]]:
     """Recovery after a shock, measured on the median response over replications.
 
@@ -434,6 +455,9 @@ def ensemble_recovery(
         Bootstrap resamples for the percentiles.
     seed
         Seed of the bootstrap (results are reproducible).
+    resting
+        Where the primary series rests uncontrolled, same shape (``recovery_weeks``); None:
+        zero.
 
     Returns
     -------
@@ -450,6 +474,12 @@ def ensemble_recovery(
     # weekly revenue would sit below the typical month (weekly revenue is skewed by big deals).
     p = np.array([rolling_mean(row, ROLL_WEEKS) for row in p])
     t = np.array([rolling_mean(row, ROLL_WEEKS) for row in t])
+    r = None
+    if resting is not None:
+        r = np.atleast_2d(np.asarray(resting, dtype=np.float64))
+        if r.shape != t.shape:
+            raise ValueError(f"resting and target differ in shape: {r.shape} vs {t.shape}")
+        r = np.array([rolling_mean(row, ROLL_WEEKS) for row in r])
 
     def measure(rows: npt.NDArray[np.intp]) -> tuple[float, bool]:
         return recovery_weeks(
@@ -458,6 +488,7 @@ def ensemble_recovery(
             shock_week,
             window=1,
             one_sided=one_sided,
+            resting=None if r is None else np.median(r[rows], axis=0),
         )
 
     n = p.shape[0]

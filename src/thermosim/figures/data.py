@@ -22,7 +22,8 @@ from thermosim.config.shocks import FactorShock
 from thermosim.config.shocks import Shock as ShockSpec
 from thermosim.figures.labels import degrees, number, percent, text, variant_label
 from thermosim.figures.style import LineLook, variant_looks
-from thermosim.metrics import ROLL_WEEKS
+from thermosim.metrics import RECOVERY_BAND, ROLL_WEEKS, rolling_mean
+from thermosim.plant.registry import plant_spec
 from thermosim.saved import SavedResults
 from thermosim.summary import rolling_rows
 
@@ -204,6 +205,21 @@ class Story:
     def setpoint(self) -> float:
         """The thermostat's set point (°C), from the target series."""
         return float(self.median(self.variants[0], "target")[-1])
+
+    def recovery_zone(self) -> FloatArray:
+        """Half-width of the band recovery is measured in, week by week, in the panel's units.
+
+        Sales: 5% (the panel shows revenue / target). A plant with a resting series (the
+        thermostat): 5% of the target's 4-week distance from it, in its units (degC), as
+        ``metrics.recovery_weeks`` measures; set point and outside are alike in every
+        replication, so their medians give it exactly.
+        """
+        resting = plant_spec(self.results.scenario.plant.kind).resting_series
+        if self.sales or resting is None:
+            return np.full(self.weeks, RECOVERY_BAND)
+        v = self.variants[0]
+        lift = rolling_mean(self.median(v, "target") - self.median(v, resting), ROLL_WEEKS)
+        return RECOVERY_BAND * np.abs(lift)
 
     def setpoint_text(self, lang: str) -> str:
         """``20 °C``."""

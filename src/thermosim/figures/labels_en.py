@@ -49,8 +49,8 @@ EN: dict[str, str] = {
     "recovered": "{variant}: back in {weeks}",
     "recovered.zero": "{variant}: absorbs the first hit",
     "recovered.never": "{variant}: not back within {weeks}",
-    "band.on_target": "within 5% of target",
-    "band.on_setpoint": "within 1 °C",
+    "band.on_target": "within {value} of target",
+    "band.on_setpoint": "within {value} of set point − outside",
     "no_shock": "No shock in this scenario: nothing to recover from",
     # hour uses
     "use.selling": "Selling",

@@ -22,6 +22,7 @@ from thermosim.figures.labels import (
     EuroFormatter,
     PercentFormatter,
     check_lang,
+    percent,
     text,
     weeks_text,
 )
@@ -45,7 +46,7 @@ from thermosim.figures.style import (
     slide_style,
     slide_text_sizes,
 )
-from thermosim.metrics import is_censored
+from thermosim.metrics import RECOVERY_BAND, is_censored
 from thermosim.saved import SavedResults
 
 Handles = list[Artist | tuple[Artist, ...]]
@@ -349,8 +350,13 @@ def _recovery_panel(
                 markeredgewidth=2,
                 zorder=5,
             )
-    level, zone = (1.0, 0.05) if story.sales else (0.0, 0.05 * story.setpoint())
-    ax.axhspan(level - zone, level + zone, color=GREEN, alpha=0.12, lw=0, zorder=0)
+    level = 1.0 if story.sales else 0.0
+    zone = story.recovery_zone()
+    x = np.arange(story.weeks, dtype=float) - week
+    shown = x >= start
+    ax.fill_between(
+        x[shown], level - zone[shown], level + zone[shown], color=GREEN, alpha=0.12, lw=0, zorder=0
+    )
     draw_target(ax, np.array([start, story.weeks - week]), np.full(2, level), "_target")
     ax.axvline(0.0, color="#555555", linewidth=1.5, zorder=0.5)
     week_axis(ax, story.weeks - week, lang, size == "half" or several, start=start)
@@ -385,5 +391,8 @@ def _recovery_legend(story: Story, lang: str, single: bool) -> tuple[Handles, li
         else text("legend.setpoint", lang, value=story.setpoint_text(lang))
     )
     handles.append(Patch(facecolor=GREEN, alpha=0.12))
-    labels.append(text("band.on_target" if story.sales else "band.on_setpoint", lang))
+    if story.sales:
+        labels.append(text("band.on_target", lang, value=percent(RECOVERY_BAND, lang)))
+    else:
+        labels.append(text("band.on_setpoint", lang, value=percent(RECOVERY_BAND, lang)))
     return handles, labels

@@ -149,6 +149,10 @@ class PlantSpec(Generic[CfgT, PlantT]):
         The conservation counters at the end of the run, and what the warm-up contributed.
     one_sided_recovery
         Whether recovery counts only shortfalls (the target is a floor), not overshoot.
+    resting_series
+        The recorded series the primary one comes to rest at without control
+        (``metrics.RESTING_SERIES``); None: zero. Gap and recovery band are shares of the
+        target's distance from it.
     figure_families
         Figure families that mean something for the plant (names only; None = every family
         the figures can draw). ``figures.render.families_for`` reads it.
@@ -171,4 +175,5 @@ class PlantSpec(Generic[CfgT, PlantT]):
     ledger: Callable[[PlantT], dict[str, float]] = _no_ledger
     warmup_ledger: Callable[[PlantT], dict[str, float]] = _no_ledger
     one_sided_recovery: bool = False
+    resting_series: str | None = None
     figure_families: tuple[str, ...] | None = None

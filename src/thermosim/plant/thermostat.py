@@ -168,6 +168,7 @@ THERMOSTAT: PlantSpec[ThermostatPlantConfig, ThermostatPlant] = PlantSpec(
     build=build,
     required_series=metrics.REQUIRED_SERIES["thermostat"],
     primary_series=metrics.PRIMARY_SERIES["thermostat"],
+    resting_series=metrics.RESTING_SERIES["thermostat"],
     kpis=partial(metrics.run_kpis, plant="thermostat"),
     pressure=pressure,
     noise_sd=noise_sd,
