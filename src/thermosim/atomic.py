@@ -19,11 +19,14 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from thermosim.errors import ResultsError
 from thermosim.interrupts import Interrupted, signals_held
+
+T = TypeVar("T")
 
 # A swap takes milliseconds; a lock held this long belongs to a process that hangs.
 LOCK_WAIT_S = 60.0
@@ -239,6 +242,58 @@ def swap_in(staging: Path, target: Path) -> None:
         if same_folder(target, new):
             raise Interrupted.of(stop, written=target) from None
         raise
+
+
+def write_staged(target: Path, fill: Callable[[Path], T], what: str = "results") -> T:
+    """Build the folder ``target`` with ``fill(staging)`` under a hidden sibling, then swap it in.
+
+    ``fill`` writes every file (and may draw figures); its value is returned. On any failure
+    or stop the staging folder is removed and the previous ``target`` is as it was, unless the
+    new one was complete in place (a stop held over the swap lands just after it).
+
+    Raises
+    ------
+    ResultsError
+        When ``target`` is a file, or the folder cannot be written (``bad_input`` when its
+        parent cannot even be made); ``what`` names the contents in the message.
+    thermosim.interrupts.Interrupted
+        On a stop; ``written`` says whether the new folder was complete in place.
+    """
+    if target.exists() and not target.is_dir():
+        raise ResultsError(
+            f"{target} exists and is not a folder: move it away or choose another --out",
+            bad_input=True,
+        )
+    staging = staging_name(target, "partial")
+    made: os.stat_result | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        made = os.lstat(staging)  # a rename keeps it: how we know the swap has happened
+        value = fill(staging)
+        swap_in(staging, target)
+    except ResultsError:
+        discard(staging)
+        raise
+    except OSError as exc:
+        discard(staging)
+        reason = exc.strerror or str(exc)
+        # Not being able to create the folder at all is a bad --out; failing midway is not.
+        raise ResultsError(
+            f"could not write {what} to {target}: {reason}"
+            + (f"; the previous {what} are untouched" if target.exists() else ""),
+            bad_input=not staging.parent.is_dir(),
+        ) from None
+    except KeyboardInterrupt as stop:
+        # Ctrl-C, SIGTERM or SIGHUP while filling or swapping: no half-written folder stays
+        # behind, and the caller learns whether the new one made it.
+        discard(staging)
+        done = made is not None and same_folder(target, made)
+        raise Interrupted.of(stop, written=target if done else None) from None
+    except BaseException:
+        discard(staging)
+        raise
+    return value
 
 
 def check_writable(folder: Path, option: str = "--out") -> None:

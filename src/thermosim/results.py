@@ -24,11 +24,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
 
-from thermosim.atomic import discard, same_folder, staging_name, swap_in
+from thermosim.atomic import write_staged
 from thermosim.config.scenario import Scenario
 from thermosim.errors import ResultsError as ResultsError  # readers import it from here too
 from thermosim.experiment import Experiment, ProgressCallback, Replication, run_experiment
-from thermosim.interrupts import Interrupted
 from thermosim.stream import Rows, StreamWriter, number_text, rows_text
 from thermosim.summary import FILE as SUMMARY_FILE
 
@@ -275,17 +274,8 @@ def _staged(
 ) -> Experiment:
     """Make the staging folder, ``fill`` it, finish it, swap it in; on any failure remove it."""
     target = _check_name(scenario.name, out_dir)
-    if target.exists() and not target.is_dir():
-        raise ResultsError(
-            f"{target} exists and is not a folder: move it away or choose another --out",
-            bad_input=True,
-        )
-    staging = staging_name(target, "partial")
-    made: os.stat_result | None = None
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging.mkdir()
-        made = os.lstat(staging)  # a rename keeps it: how we know the swap has happened
+
+    def finish(staging: Path) -> Experiment:
         experiment = fill(staging)
         _write_json(staging / "kpis.json", experiment.kpis)
         _write_csv(staging / "kpis.csv", _kpi_rows(experiment))
@@ -293,27 +283,6 @@ def _staged(
         _carry_studies(target, staging)
         if before_swap is not None:
             before_swap(staging)
-        swap_in(staging, target)
-    except ResultsError:
-        discard(staging)
-        raise
-    except OSError as exc:
-        discard(staging)
-        reason = exc.strerror or str(exc)
-        # Not being able to create the folder at all is a bad --out; failing midway is not.
-        raise ResultsError(
-            f"could not write results to {target}: {reason}"
-            + ("; the previous results are untouched" if target.exists() else ""),
-            bad_input=not staging.parent.is_dir(),
-        ) from None
-    except KeyboardInterrupt as stop:
-        # Ctrl-C, SIGTERM or SIGHUP while running or writing: no half-written folder may stay
-        # behind, and the caller must learn whether the new results made it (a stop held over
-        # the swap lands just after it).
-        discard(staging)
-        done = made is not None and same_folder(target, made)
-        raise Interrupted.of(stop, written=target if done else None) from None
-    except BaseException:
-        discard(staging)
-        raise
-    return experiment
+        return experiment
+
+    return write_staged(target, finish)

@@ -23,12 +23,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from thermosim.atomic import discard, same_folder, staging_name, swap_in
+from thermosim.atomic import write_staged
 from thermosim.config.loader import load_scenario
 from thermosim.config.scenario import Scenario
-from thermosim.errors import ResultsError
 from thermosim.experiment import run_experiment
-from thermosim.interrupts import Interrupted
 from thermosim.metrics import KPIS
 from thermosim.results import SWEEP_FOLDER
 from thermosim.sweep.grid import (
@@ -348,33 +346,13 @@ def write_folder(
         On a stop; ``written`` says whether the new folder was complete in place.
     """
     target = out / scenario / kind
-    if target.exists() and not target.is_dir():
-        raise ResultsError(f"{target} exists and is not a folder: move it away", bad_input=True)
-    staging = staging_name(target, "partial")
-    made: os.stat_result | None = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging.mkdir()
-        made = os.lstat(staging)  # a rename keeps it: how we know the swap happened
+
+    def finish(staging: Path) -> None:
         fill(staging)
         if before_swap is not None:
             before_swap(staging)
-        swap_in(staging, target)
-    except ResultsError:
-        discard(staging)
-        raise
-    except OSError as exc:
-        discard(staging)
-        raise ResultsError(
-            f"could not write {target}: {exc.strerror or exc}", bad_input=not target.parent.is_dir()
-        ) from None
-    except KeyboardInterrupt as stop:
-        discard(staging)
-        done = made is not None and same_folder(target, made)
-        raise Interrupted.of(stop, written=target if done else None) from None
-    except BaseException:
-        discard(staging)
-        raise
+
+    write_staged(target, finish, f"{kind} files")
     return target
 
 
