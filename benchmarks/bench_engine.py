@@ -15,7 +15,9 @@ What it measures, in one run, on the default sales scenario (10 people, 104 week
   crew, ``plant/sales/crew.py``), not one per person, so its events are few (about 560 a
   replication, against 1,700 with a process per person) and each does much: the ratio says how
   much model runs per SimPy event, not how fast the engine is; no aim is set on it;
-* wall time per replication, median and p90 (issue 12 aims at <= 16 ms);
+* wall time per replication, median and p90 (issue 12 aims at <= 16 ms, half the 33 ms its
+  start took on the machine it was written on; on another machine compare with that commit
+  in one run: ``bench_against.py``);
 * memory: the tracemalloc peak of one replication, and the process's maximum RSS;
 * Python, simpy and numpy versions and the CPU count.
 

@@ -25,7 +25,9 @@ What it measures, in one run, on this machine:
 
 A "replication" is one variant's run (one ``simulate``); a cell of a two-variant sweep with R
 replications runs 2 R of them. The aims of issue 12: engine <= 16 ms per replication, the
-8 x 8 sweep under 60 s on two cores, Dask within 15% of the pool.
+8 x 8 sweep under 60 s on two cores, Dask within 15% of the pool. The first two are times on
+the machine the issue was written on (where its start took 33 ms a replication); machines
+differ by 2-4x, so ``bench_against.py`` measures the engine against that start in one run.
 
 Run from the project root::
 
