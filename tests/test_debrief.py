@@ -168,3 +168,24 @@ def test_the_figures_say_their_finding_in_both_languages(finished_game: Path) ->
         ranking = DRAW["debrief-ranking"](debrief, lang, "full")
         labels = [t.get_text() for t in ranking.axes[0].get_yticklabels()]
         assert "Hold" in labels and "Fix" in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_debrief_chart_marks_the_shock_the_room_answered(lang: str) -> None:
+    import thermosim
+    from thermosim.figures.debrief import draw_debrief_revenue
+    from thermosim.figures.labels import text
+
+    def shock_texts(name: str) -> list[str]:
+        setup = GameSetup.of(thermosim.load_scenario(name), weeks=30)
+        fig = draw_debrief_revenue(make_debrief(setup, [], setup.comparisons()), lang)
+        return [t.get_text() for t in fig.axes[0].texts]
+
+    lost = text("shock.lost_account", lang)
+    assert shock_texts("lost-key-account") == [lost]  # the key account leaves in week 26
+    assert shock_texts("baseline") == []  # no shock, nothing marked
+    # The shocks are the scenario's, not part of debrief.json.
+    setup = GameSetup.of(thermosim.load_scenario("lost-key-account"), weeks=30)
+    debrief = make_debrief(setup, [], setup.comparisons())
+    assert [s.kind for s in debrief.shock_specs] == ["lost_account"]
+    assert "shock_specs" not in debrief.to_json()

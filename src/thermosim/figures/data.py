@@ -11,7 +11,7 @@ computed once, never from every replication's rows again).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -245,6 +245,11 @@ def _direction(shock: Shock) -> float:
     if isinstance(s, FactorShock):
         return s.factor - 1.0
     return 0.0
+
+
+def shock_marks(specs: Sequence[ShockSpec], weeks: int) -> tuple[Shock, ...]:
+    """The marks of the shocks ``specs`` that start within ``weeks``, as ``Story.shocks``."""
+    return _pair_up([_shock(s, weeks) for s in specs if s.week < weeks])
 
 
 def _pair_up(shocks: list[Shock]) -> tuple[Shock, ...]:

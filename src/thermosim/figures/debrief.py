@@ -13,6 +13,7 @@ in English and Dutch, with the findings in the titles worked out from the number
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,8 +23,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from thermosim.config.shocks import Shock as ShockSpec
+from thermosim.figures.data import Shock, shock_marks
 from thermosim.figures.labels import EuroFormatter, check_lang
-from thermosim.figures.marks import week_axis
+from thermosim.figures.marks import place_labels, shade_shocks, week_axis
 from thermosim.figures.style import (
     BLUE,
     INK,
@@ -91,6 +94,10 @@ class Room(Protocol):
     @property
     def scenario(self) -> str:
         """The scenario's name."""
+
+    @property
+    def shock_specs(self) -> Sequence[ShockSpec]:
+        """The scenario's shocks (marked on the time axis)."""
 
     @property
     def title_en(self) -> str:
@@ -225,7 +232,18 @@ def draw_debrief_revenue(debrief: Room, lang: str = "en", size: str = "full") ->
         ax.set_ylabel(say("axis.revenue", lang))
         ax.set_ylim(bottom=0)
         finish(fig, title, _footer(debrief, lang), handles, labels)
+        # The room's decisions answered these: the shocks stay visible in the debrief.
+        marks = _Marks(shock_marks(debrief.shock_specs, debrief.weeks), debrief.weeks)
+        place_labels(fig, ax, shade_shocks(ax, marks, lang), bottom=0.0)
     return fig
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The debrief's shocks as ``marks.shade_shocks`` reads them."""
+
+    shocks: tuple[Shock, ...]
+    weeks: int
 
 
 def _bar_color(entry: Player) -> str:

@@ -8,7 +8,7 @@ labelled onset, labels stacked in rows so they never collide, in headroom kept f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -75,8 +75,22 @@ def _low_seasons(shock: Shock, weeks: float) -> list[tuple[float, float]]:
     return spans
 
 
+class Marked(Protocol):
+    """What has shocks to mark: a ``Story``, or a workshop's debrief."""
+
+    @property
+    def shocks(self) -> Sequence[Shock]:
+        """The shocks, as ``data.shock_marks`` makes them."""
+        ...
+
+    @property
+    def weeks(self) -> int:
+        """Weeks on the time axis."""
+        ...
+
+
 def shade_shocks(
-    ax: Axes, story: Story, lang: str, offset: float = 0.0, label: bool = True
+    ax: Axes, story: Marked, lang: str, offset: float = 0.0, label: bool = True
 ) -> list[Label]:
     """Shade every shock period (x shifted by ``-offset``) and return the labels to place.
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from thermosim.config.shocks import Shock
 from thermosim.control.levers import SYMPTOMATIC
 from thermosim.engine import LOG_CHANGE, Run
 from thermosim.metrics import rolling_mean, run_kpis
@@ -130,6 +131,8 @@ class Debrief:
     seed: int
     sigma_eur: float  # the normal weekly spread (one standard deviation of weekly revenue)
     entries: tuple[Entry, ...]  # by profit rank
+    # The scenario's shocks, for the figures to mark (not in debrief.json: the scenario has them)
+    shock_specs: tuple[Shock, ...] = field(default=(), compare=False)
 
     @property
     def participants(self) -> tuple[Entry, ...]:
@@ -143,6 +146,7 @@ class Debrief:
     def to_json(self) -> dict[str, Any]:
         """Everything as JSON (``debrief.json`` in the game folder)."""
         data = asdict(self)
+        del data["shock_specs"]
         for entry, raw in zip(self.entries, data["entries"], strict=True):
             raw["reactions"], raw["investments"] = entry.reactions, entry.investments
             raw["on_noise"], raw["on_signal"] = entry.on_noise, entry.on_signal
@@ -255,6 +259,7 @@ def make_debrief(
         setup.seed,
         sigma,
         _ranked(entries),
+        tuple(scenario.shocks),
     )
 
 
