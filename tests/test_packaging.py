@@ -17,6 +17,19 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert "thermosim.scenarios" in listed
+    # Folders of data files (templates, the example team) are importable namespace packages
+    # to Python: setuptools warns unless they are listed, and ships their files by that name.
+    bases = {ROOT / "src" / "thermosim": "thermosim", ROOT / "scenarios": "thermosim.scenarios"}
+    data_folders = {
+        ".".join((prefix, *folder.relative_to(base).parts))
+        for base, prefix in bases.items()
+        for folder in base.rglob("*")
+        if folder.is_dir()
+        and not folder.name.startswith((".", "__"))
+        and any(f.is_file() and f.suffix != ".py" for f in folder.iterdir())
+    }
+    assert {"thermosim.scenarios.data", "thermosim.play.templates"} <= data_folders
+    assert data_folders <= listed, f"list as packages: {sorted(data_folders - listed)}"
 
 
 def test_shipped_scenarios_are_installed_with_the_package() -> None:
