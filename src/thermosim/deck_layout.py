@@ -32,7 +32,7 @@ from thermosim.deck_master import (
     find_layouts,
     placeholders,
 )
-from thermosim.figures.style import keep_together, wrap
+from thermosim.figures.text import keep_together, wrap
 
 EMU_PER_PT = 12700
 SMALLEST_PT = 20.0  # a finding shrinks this far before it wraps a third line

@@ -25,7 +25,8 @@ from thermosim.deck_layout import EMU_PER_PT, LINE, lines_of, rgb
 from thermosim.deck_master import Box
 from thermosim.figures.data import Story
 from thermosim.figures.scorecard import Row, difference_heading, row_label, score_rows
-from thermosim.figures.style import INK, MUTED, keep_together, text_width_pt
+from thermosim.figures.style import INK, MUTED
+from thermosim.figures.text import keep_together, text_width_pt
 
 NO_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": no Office blue
 PAD = Inches(0.12)  # a cell's left and right margin

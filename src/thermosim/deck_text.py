@@ -18,7 +18,7 @@ from pptx.util import Emu, Inches, Pt
 
 from thermosim.deck_layout import EMU_PER_PT, LINE, SMALLEST_PT, Canvas, insets_emu, lines_of
 from thermosim.deck_master import BODIES, Box
-from thermosim.figures.style import keep_together
+from thermosim.figures.text import keep_together
 
 FIRST_PT, SECOND_PT = 28.0, 24.0  # the largest; both shrink together to fit, to 24 and 20
 # Room a bullet and its level's indent take, on the safe side of what templates use.

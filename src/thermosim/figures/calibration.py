@@ -45,9 +45,8 @@ from thermosim.figures.style import (
     line_handle,
     new_figure,
     slide_style,
-    text_width_pt,
-    wrap,
 )
+from thermosim.figures.text import text_width_pt, wrap
 from thermosim.numbers import euros, number, percent
 
 NAMES: tuple[str, ...] = (

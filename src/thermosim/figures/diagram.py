@@ -14,7 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from thermosim.figures.labels import text
-from thermosim.figures.style import INK, MUTED, LineLook, text_width_pt, wrap
+from thermosim.figures.style import INK, MUTED, LineLook
+from thermosim.figures.text import text_width_pt, wrap
 
 HEAD_PT, LINE_PT, NOTE_PT = 18.0, 16.0, 16.0
 PAD = 0.12  # inches inside a box

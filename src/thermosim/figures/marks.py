@@ -26,8 +26,8 @@ from thermosim.figures.style import (
     TARGET_LOOK,
     TEXT_PT,
     LineLook,
-    text_width_pt,
 )
+from thermosim.figures.text import text_width_pt
 
 SHADE = "#000000"
 SHADE_ALPHA = 0.05

@@ -27,9 +27,8 @@ from thermosim.figures.style import (
     blank_panel,
     check_size,
     slide_style,
-    text_width_pt,
-    wrap,
 )
+from thermosim.figures.text import text_width_pt, wrap
 from thermosim.kpi_text import PERCENT_KINDS, format_kpi
 from thermosim.metrics import is_censored, kpi_spec
 from thermosim.saved import SavedResults

@@ -41,9 +41,8 @@ from thermosim.figures.style import (
     finish,
     new_figure,
     slide_style,
-    text_width_pt,
-    wrap,
 )
+from thermosim.figures.text import text_width_pt, wrap
 from thermosim.saved import SavedResults
 
 HEADING_PT = 18.0

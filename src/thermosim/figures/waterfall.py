@@ -46,9 +46,9 @@ from thermosim.figures.style import (
     finish,
     new_figure,
     slide_style,
-    text_width_pt,
     variant_looks,
 )
+from thermosim.figures.text import text_width_pt
 from thermosim.kpi_text import PERCENT_KINDS, format_kpi
 from thermosim.metrics import kpi_spec
 
