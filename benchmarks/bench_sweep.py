@@ -47,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ import numpy as np
 import simpy
 
 import thermosim
+
+# Run as a script, this folder is on sys.path: the bare-SimPy loop is bench_engine's own.
+from bench_engine import time_bare
 from thermosim import Scenario, simulate
 from thermosim.sweep.grid import make_cells
 from thermosim.sweep.run import KpiTable, Mapper, local_mapper, plan_sweep, run_cells
@@ -78,24 +81,10 @@ AIM_DASK = 0.85  # Dask's replications per second over the pool's, at least
 # --- measurements ---------------------------------------------------------------------------
 
 
-def _ticker(env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
-    while True:
-        yield env.timeout(1)
-
-
 def bare_events_per_s(events: int, procs: int) -> float:
-    """Events per second of bare SimPy: ``procs`` processes ticking every time unit."""
-    start = time.perf_counter()
-    env = simpy.Environment()
-    for _ in range(procs):
-        env.process(_ticker(env))
-    until = events / procs
-    n = 0
-    step = env.step
-    while env.peek() < until:  # the engine's loop
-        step()
-        n += 1
-    return n / (time.perf_counter() - start)
+    """Events per second of bare SimPy, measured as ``bench_engine.py`` measures it."""
+    n, seconds = time_bare(events, procs)
+    return n / seconds
 
 
 def engine_samples(reps: int) -> tuple[list[float], list[int]]:
